@@ -1,0 +1,95 @@
+"""Fixtures for the Flipsnack tests."""
+
+from collections.abc import AsyncGenerator, Generator
+from functools import partial
+from unittest.mock import AsyncMock, patch
+
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.flipsnack.api import FlipsnackClient
+from custom_components.flipsnack.config_flow import account_unique_id
+from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
+
+from .const import API_KEY, API_SECRET
+from .fake_flipsnack import FakeFlipsnack
+
+
+@pytest.fixture
+async def fake_flipsnack(socket_enabled: None) -> AsyncGenerator[FakeFlipsnack]:
+    """Serve a fake Flipsnack API that knows the test account on 127.0.0.1.
+
+    Home Assistant's test plugin blocks sockets; `socket_enabled` lifts that,
+    and connections stay limited to 127.0.0.1.
+    """
+    fake = FakeFlipsnack()
+    fake.add_account(API_KEY, API_SECRET)
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialize snapshots the way Home Assistant core does.
+
+    Syrupy's own fixture can shadow the one the Home Assistant plugin provides.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """Return the config entry of the test account, as the config flow makes it."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Flipsnack …7832",
+        unique_id=account_unique_id(API_KEY),
+        data={CONF_API_KEY: API_KEY, CONF_API_SECRET: API_SECRET},
+        entry_id="01JFLIPSNACKTESTENTRY00000",
+    )
+
+
+@pytest.fixture
+def mock_setup_entry() -> Generator[AsyncMock]:
+    """Keep config flow tests from setting up the entry they create."""
+    with patch(
+        "custom_components.flipsnack.async_setup_entry", return_value=True
+    ) as mock_setup:
+        yield mock_setup
+
+
+@pytest.fixture
+def flipsnack(
+    enable_custom_integrations: None, fake_flipsnack: FakeFlipsnack
+) -> Generator[FakeFlipsnack]:
+    """Load the integration from custom_components/ and point it at the fake API.
+
+    The integration keeps its real client and Home Assistant's shared web session;
+    only the base URL changes, so every test talks HTTP to the fake on 127.0.0.1.
+    """
+    client_on_fake = partial(FlipsnackClient, base_url=fake_flipsnack.url)
+    with (
+        patch(
+            "custom_components.flipsnack.config_flow.FlipsnackClient", client_on_fake
+        ),
+        patch(
+            "custom_components.flipsnack.coordinator.FlipsnackClient", client_on_fake
+        ),
+    ):
+        yield fake_flipsnack
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set up the integration for the test account."""
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry

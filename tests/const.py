@@ -1,0 +1,9 @@
+"""Constants for the Flipsnack tests."""
+
+# The sample credentials of the Flipsnack docs' signing example.
+API_KEY = "45FD-267-7SG7832"
+API_SECRET = "123ABCDE-456-7890-FGH"
+
+# A second account, for the tests that tell accounts apart.
+OTHER_API_KEY = "99AB-123-OTHR"
+OTHER_API_SECRET = "OTHER-SECRET-0000"

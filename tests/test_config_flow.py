@@ -1,0 +1,406 @@
+"""Tests for the Flipsnack config flow, against the fake Flipsnack API."""
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+from unittest.mock import AsyncMock, patch
+
+from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.flipsnack.api import FlipsnackClient
+from custom_components.flipsnack.config_flow import account_unique_id
+from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
+
+from .const import API_KEY, API_SECRET, OTHER_API_KEY, OTHER_API_SECRET
+from .fake_flipsnack import FakeFlipsnack, FakeMode
+
+pytestmark = pytest.mark.usefixtures("mock_setup_entry")
+
+CREDENTIALS = {CONF_API_KEY: API_KEY, CONF_API_SECRET: API_SECRET}
+OTHER_CREDENTIALS = {CONF_API_KEY: OTHER_API_KEY, CONF_API_SECRET: OTHER_API_SECRET}
+
+
+def _answer_with_code(code: int, status: str) -> Callable[[FakeFlipsnack], None]:
+    """Make the fake answer every call with an error envelope."""
+
+    def apply(fake: FakeFlipsnack) -> None:
+        fake.envelope_override = {"code": code, "status": status}
+
+    return apply
+
+
+def _set_mode(mode: FakeMode) -> Callable[[FakeFlipsnack], None]:
+    """Make the fake answer every call in the given mode."""
+
+    def apply(fake: FakeFlipsnack) -> None:
+        fake.mode = mode
+
+    return apply
+
+
+def _suggested_values(result: ConfigFlowResult) -> dict[str, Any]:
+    """Return the values the form offers in its fields."""
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
+async def test_user_flow_creates_entry(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_setup_entry: AsyncMock
+) -> None:
+    """Credentials that Flipsnack accepts create an entry, stripped and titled."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+    assert _suggested_values(result) == {}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: f"  {API_KEY}\n", CONF_API_SECRET: f"\t{API_SECRET} "},
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Flipsnack …7832"
+    assert result["data"] == CREDENTIALS
+    entry = result["result"]
+    assert entry.unique_id == account_unique_id(API_KEY)
+    assert API_KEY not in entry.unique_id
+    assert len(mock_setup_entry.mock_calls) == 1
+    # One live check, as a signed GET of user.getStats.
+    assert [(r.method, r.params["action"]) for r in flipsnack.requests] == [
+        ("GET", "user.getStats")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("user_input", "break_api", "errors"),
+    [
+        pytest.param(
+            {CONF_API_KEY: "WRONG-KEY-0000", CONF_API_SECRET: API_SECRET},
+            None,
+            {CONF_API_KEY: "invalid_api_key"},
+            id="unknown_api_key",
+        ),
+        pytest.param(
+            {CONF_API_KEY: API_KEY, CONF_API_SECRET: "not-the-secret"},
+            None,
+            {CONF_API_SECRET: "invalid_api_secret"},
+            id="secret_does_not_match",
+        ),
+        pytest.param(
+            CREDENTIALS,
+            _set_mode(FakeMode.MAINTENANCE),
+            {"base": "maintenance"},
+            id="maintenance",
+        ),
+        pytest.param(
+            CREDENTIALS,
+            _answer_with_code(31, "Requests per second limit exceeded"),
+            {"base": "rate_limited"},
+            id="requests_per_second",
+        ),
+        pytest.param(
+            CREDENTIALS,
+            _answer_with_code(32, "Requests per minute limit exceeded"),
+            {"base": "rate_limited"},
+            id="requests_per_minute",
+        ),
+        pytest.param(
+            CREDENTIALS,
+            _set_mode(FakeMode.HTML),
+            {"base": "invalid_response"},
+            id="html_page",
+        ),
+        pytest.param(
+            CREDENTIALS,
+            _set_mode(FakeMode.HTTP_500),
+            {"base": "invalid_response"},
+            id="http_500",
+        ),
+    ],
+)
+async def test_user_flow_error_then_recovery(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    user_input: dict[str, str],
+    break_api: Callable[[FakeFlipsnack], None] | None,
+    errors: dict[str, str],
+) -> None:
+    """Each problem is shown on the right field, and the user can still finish."""
+    if break_api is not None:
+        break_api(flipsnack)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == errors
+    assert not hass.config_entries.async_entries(DOMAIN)
+    # What the user typed is offered again, so nothing has to be retyped.
+    assert _suggested_values(result) == user_input
+
+    flipsnack.reset()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == CREDENTIALS
+
+
+@pytest.mark.parametrize(
+    ("user_input", "errors"),
+    [
+        (
+            {CONF_API_KEY: "   ", CONF_API_SECRET: API_SECRET},
+            {CONF_API_KEY: "empty"},
+        ),
+        (
+            {CONF_API_KEY: API_KEY, CONF_API_SECRET: "\t"},
+            {CONF_API_SECRET: "empty"},
+        ),
+        (
+            {CONF_API_KEY: " ", CONF_API_SECRET: " "},
+            {CONF_API_KEY: "empty", CONF_API_SECRET: "empty"},
+        ),
+    ],
+)
+async def test_user_flow_empty_field(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    user_input: dict[str, str],
+    errors: dict[str, str],
+) -> None:
+    """Blank input is refused on its field without calling Flipsnack."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert flipsnack.requests == []
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_user_flow_cannot_connect(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack
+) -> None:
+    """An unreachable API is reported, and the flow finishes once it is back."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    # Nothing listens on the discard port of the loopback interface.
+    unreachable = partial(FlipsnackClient, base_url="http://127.0.0.1:9/v1/")
+    with patch("custom_components.flipsnack.config_flow.FlipsnackClient", unreachable):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], CREDENTIALS
+        )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        {"code": 42, "status": "Invalid action"},
+        {"code": 47, "status": "A code the docs do not list"},
+    ],
+)
+async def test_user_flow_request_rejected_is_logged(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    caplog: pytest.LogCaptureFixture,
+    envelope: dict[str, Any],
+) -> None:
+    """A refusal the user cannot fix is logged with its traceback, without secrets."""
+    flipsnack.envelope_override = envelope
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "request_rejected"}
+    assert "Traceback" in caplog.text
+    assert envelope["status"] in caplog.text
+    for secret in (API_KEY, API_SECRET):
+        assert secret not in caplog.text
+
+    flipsnack.reset()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_user_flow_unexpected_exception_is_logged(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug anywhere below the flow becomes "unknown" and a logged traceback."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    with patch.object(FlipsnackClient, "user_stats", side_effect=RuntimeError("boom")):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], CREDENTIALS
+        )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "unknown"}
+    assert "RuntimeError: boom" in caplog.text
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_user_flow_already_configured(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
+) -> None:
+    """The same API key cannot be added twice."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+
+async def test_reauth_with_new_secret(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
+) -> None:
+    """Reauth shows the errors of the user step and stores credentials that work."""
+    mock_config_entry.add_to_hass(hass)
+    flipsnack.accounts[API_KEY].api_secret = "rotated-secret"
+
+    result = await mock_config_entry.start_reauth_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"]["title"] == "Flipsnack …7832"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_API_SECRET: "invalid_api_secret"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: API_KEY, CONF_API_SECRET: "rotated-secret "}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert mock_config_entry.data == {
+        CONF_API_KEY: API_KEY,
+        CONF_API_SECRET: "rotated-secret",
+    }
+    assert mock_config_entry.unique_id == account_unique_id(API_KEY)
+
+
+@pytest.mark.parametrize("source", ["reauth", "reconfigure"])
+async def test_refuses_api_key_of_other_entry(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+    source: str,
+) -> None:
+    """Switching to the API key of another configured account is refused."""
+    mock_config_entry.add_to_hass(hass)
+    other_entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Flipsnack …OTHR",
+        unique_id=account_unique_id(OTHER_API_KEY),
+        data=OTHER_CREDENTIALS,
+    )
+    other_entry.add_to_hass(hass)
+    flipsnack.add_account(OTHER_API_KEY, OTHER_API_SECRET)
+
+    if source == "reauth":
+        result = await mock_config_entry.start_reauth_flow(hass)
+    else:
+        result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], OTHER_CREDENTIALS
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "api_key_of_other_entry"
+    assert result["description_placeholders"] == {"title": "Flipsnack …OTHR"}
+    assert mock_config_entry.data == CREDENTIALS
+
+
+async def test_reconfigure_with_rotated_key(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """A new key replaces the old one; the entry's default title follows it."""
+    mock_config_entry.add_to_hass(hass)
+    flipsnack.add_account("NEW-KEY-ABCD", "new-secret")
+
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "NEW-KEY-ABCD", CONF_API_SECRET: "wrong"}
+    )
+    assert result["errors"] == {CONF_API_SECRET: "invalid_api_secret"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "NEW-KEY-ABCD", CONF_API_SECRET: "new-secret"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert mock_config_entry.data == {
+        CONF_API_KEY: "NEW-KEY-ABCD",
+        CONF_API_SECRET: "new-secret",
+    }
+    assert mock_config_entry.unique_id == account_unique_id("NEW-KEY-ABCD")
+    assert mock_config_entry.title == "Flipsnack …ABCD"
+
+
+async def test_reconfigure_keeps_title_given_by_user(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """A title the user chose is not replaced when the key changes."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, title="Marketing")
+    flipsnack.add_account("NEW-KEY-ABCD", "new-secret")
+
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    assert result["description_placeholders"]["title"] == "Marketing"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "NEW-KEY-ABCD", CONF_API_SECRET: "new-secret"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert mock_config_entry.title == "Marketing"

@@ -1,0 +1,63 @@
+"""The whole stack for real, from the config flow to the sensor states.
+
+Home Assistant, the integration, its API client and the fake Flipsnack API on
+127.0.0.1 all run as they would for a user; nothing is mocked.
+"""
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import CONF_API_KEY
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
+
+from .const import API_KEY, API_SECRET
+from .fake_flipsnack import FakeFlipsnack
+
+
+async def test_add_account_and_read_the_five_figures(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack
+) -> None:
+    """A user adds the account in the UI and gets its figures as sensors."""
+    # Flipsnack may send numbers as strings; the sensors still get integers.
+    flipsnack.accounts[API_KEY].stats = {
+        "impressions": 120345,
+        "views": "98765",
+        "time_spent": 7200,
+        "downloads": 432,
+        "api_uploads_left": "17",
+    }
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: API_KEY, CONF_API_SECRET: API_SECRET}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    states = {
+        key: hass.states.get(f"sensor.flipsnack_7832_{key}").state
+        for key in (
+            "impressions",
+            "views",
+            "time_spent",
+            "downloads",
+            "api_uploads_left",
+        )
+    }
+    assert states == {
+        "impressions": "120345",
+        "views": "98765",
+        "time_spent": "2.0",
+        "downloads": "432",
+        "api_uploads_left": "17",
+    }
+    # The credential check and the first poll: two signed GETs of user.getStats.
+    assert [(r.method, r.params["action"]) for r in flipsnack.requests] == [
+        ("GET", "user.getStats"),
+        ("GET", "user.getStats"),
+    ]

@@ -1,0 +1,91 @@
+"""Tests for setting up and unloading the Flipsnack integration."""
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.flipsnack.const import DOMAIN
+
+from .const import API_KEY, API_SECRET
+from .fake_flipsnack import FakeFlipsnack, FakeMode
+
+
+async def test_load_unload_entry(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
+) -> None:
+    """The entry loads with one call to Flipsnack and unloads cleanly."""
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert len(flipsnack.requests) == 1
+    assert mock_config_entry.runtime_data.data.views == 3719
+
+    await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.NOT_LOADED
+
+
+@pytest.mark.parametrize(
+    "mode", [FakeMode.MAINTENANCE, FakeMode.HTTP_500, FakeMode.TRUNCATED_JSON]
+)
+async def test_setup_retries_when_flipsnack_is_unavailable(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+    mode: FakeMode,
+) -> None:
+    """Maintenance and broken answers make Home Assistant retry the setup later."""
+    flipsnack.mode = mode
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+
+
+async def test_setup_retries_when_rate_limited(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
+) -> None:
+    """A throttled first refresh is retried like any other outage."""
+    flipsnack.envelope_override = {
+        "code": 32,
+        "status": "Requests per minute limit exceeded",
+    }
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+@pytest.mark.parametrize(
+    ("api_key", "api_secret"),
+    [(API_KEY, "rotated-secret"), ("REVOKED-KEY-0000", API_SECRET)],
+    ids=["secret_rotated", "key_revoked"],
+)
+async def test_setup_with_refused_credentials_starts_reauth(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    api_key: str,
+    api_secret: str,
+) -> None:
+    """Credentials Flipsnack refuses fail the setup and ask the user for new ones."""
+    flipsnack.accounts.clear()
+    flipsnack.add_account(api_key, api_secret)
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert len(flows) == 1
+    assert flows[0]["context"]["source"] == SOURCE_REAUTH
+    assert flows[0]["context"]["entry_id"] == mock_config_entry.entry_id
+    for secret in (API_KEY, API_SECRET):
+        assert secret not in caplog.text

@@ -1,0 +1,194 @@
+"""Tests that keep the integration's data files consistent with its code.
+
+Home Assistant reads only translations/en.json of a custom integration and does not resolve
+[%key:...%] references there, so strings.json (the source) must be a resolved copy of it.
+"""
+
+import json
+from pathlib import Path
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from custom_components.flipsnack.config_flow import CREDENTIALS_SCHEMA
+from custom_components.flipsnack.errors import _TRANSLATION_KEYS
+from custom_components.flipsnack.sensor import SENSORS
+
+ROOT = Path(__file__).parent.parent
+INTEGRATION = ROOT / "custom_components" / "flipsnack"
+
+# hacs/integration: custom_components/hacs/utils/validate.py, HACS_MANIFEST_JSON_SCHEMA.
+HACS_KEYS = {
+    "content_in_root",
+    "country",
+    "filename",
+    "hacs",
+    "hide_default_branch",
+    "homeassistant",
+    "persistent_directory",
+    "render_readme",
+    "zip_release",
+    "name",
+}
+
+
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _strings(node: Any) -> list[str]:
+    """Return every text in a nested translation dictionary."""
+    if isinstance(node, dict):
+        return [text for child in node.values() for text in _strings(child)]
+    return [node]
+
+
+STRINGS = _load(INTEGRATION / "strings.json")
+
+
+def test_english_translation_is_strings_json() -> None:
+    """translations/en.json is exactly strings.json."""
+    assert _load(INTEGRATION / "translations" / "en.json") == STRINGS
+
+
+def test_translation_texts_follow_hassfest_rules() -> None:
+    """No references, bare URLs, HTML or stray spaces in any text."""
+    for text in _strings(STRINGS):
+        assert text == text.strip(), text
+        assert "[%key:" not in text, text
+        assert not re.search(r"https?://", text), text
+        assert not re.search(r"<[a-z/]", text), text
+
+
+def test_every_step_describes_every_field() -> None:
+    """Each form step names and explains exactly the fields of the schema."""
+    fields = {str(key) for key in CREDENTIALS_SCHEMA.schema}
+    for step_id in ("user", "reauth_confirm", "reconfigure"):
+        step = STRINGS["config"]["step"][step_id]
+        assert set(step["data"]) == fields, step_id
+        assert set(step["data_description"]) == fields, step_id
+
+
+def test_every_error_has_a_text_in_flow_and_exceptions() -> None:
+    """Every key errors.py can produce is explained in the flow and at runtime."""
+    keys = {key for _, key in _TRANSLATION_KEYS} | {"unknown"}
+    assert keys | {"empty"} == set(STRINGS["config"]["error"])
+    assert keys == set(STRINGS["exceptions"])
+
+
+def test_every_sensor_has_a_name_and_an_icon() -> None:
+    """Sensor names and icons come from translation keys, with none left over."""
+    keys = {description.translation_key for description in SENSORS}
+    assert keys == set(STRINGS["entity"]["sensor"])
+    icons = _load(INTEGRATION / "icons.json")
+    assert keys == set(icons["entity"]["sensor"])
+
+
+def test_manifest() -> None:
+    """The manifest has what hassfest and HACS require, in hassfest's key order."""
+    manifest = _load(INTEGRATION / "manifest.json")
+    keys = list(manifest)
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+    assert manifest["domain"] == "flipsnack"
+    assert manifest["config_flow"] is True
+    assert manifest["iot_class"] == "cloud_polling"
+    assert manifest["integration_type"] == "service"
+    for key in ("documentation", "issue_tracker"):
+        assert manifest[key].startswith("https://github.com/")
+    assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])
+
+
+def test_hacs_json() -> None:
+    """hacs.json only has keys HACS accepts and declares a minimum HA version."""
+    hacs = _load(ROOT / "hacs.json")
+    assert set(hacs) <= HACS_KEYS
+    assert hacs["name"] == "Flipsnack"
+    assert re.fullmatch(r"\d{4}\.\d{1,2}\.\d+", hacs["homeassistant"])
+
+
+@pytest.mark.parametrize(("name", "size"), [("icon.png", 256), ("icon@2x.png", 512)])
+def test_brand_icons(name: str, size: int) -> None:
+    """HACS and Home Assistant 2026.3+ show the icons shipped with the integration."""
+    data = (INTEGRATION / "brand" / name).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(data[16:20], "big")
+    height = int.from_bytes(data[20:24], "big")
+    assert (width, height) == (size, size)
+
+
+QUALITY_SCALE_RULES = {
+    # Bronze
+    "action-setup",
+    "appropriate-polling",
+    "brands",
+    "common-modules",
+    "config-flow-test-coverage",
+    "config-flow",
+    "dependency-transparency",
+    "docs-actions",
+    "docs-conditions",
+    "docs-high-level-description",
+    "docs-installation-instructions",
+    "docs-removal-instructions",
+    "docs-triggers",
+    "entity-event-setup",
+    "entity-unique-id",
+    "has-entity-name",
+    "runtime-data",
+    "test-before-configure",
+    "test-before-setup",
+    "unique-config-entry",
+    # Silver
+    "action-exceptions",
+    "config-entry-unloading",
+    "docs-configuration-parameters",
+    "docs-installation-parameters",
+    "entity-unavailable",
+    "integration-owner",
+    "log-when-unavailable",
+    "parallel-updates",
+    "reauthentication-flow",
+    "test-coverage",
+    # Gold
+    "devices",
+    "diagnostics",
+    "discovery-update-info",
+    "discovery",
+    "docs-data-update",
+    "docs-examples",
+    "docs-known-limitations",
+    "docs-supported-devices",
+    "docs-supported-functions",
+    "docs-troubleshooting",
+    "docs-use-cases",
+    "dynamic-devices",
+    "entity-category",
+    "entity-device-class",
+    "entity-disabled-by-default",
+    "entity-translations",
+    "exception-translations",
+    "icon-translations",
+    "reconfiguration-flow",
+    "repair-issues",
+    "stale-devices",
+    # Platinum
+    "async-dependency",
+    "inject-websession",
+    "strict-typing",
+}
+
+
+def test_quality_scale_lists_every_rule() -> None:
+    """Each of the 54 rules is done, or exempt with a reason."""
+    rules = yaml.safe_load(
+        (INTEGRATION / "quality_scale.yaml").read_text(encoding="utf-8")
+    )["rules"]
+    assert len(QUALITY_SCALE_RULES) == 54
+    assert set(rules) == QUALITY_SCALE_RULES
+    for rule, status in rules.items():
+        if status != "done":
+            assert status["status"] == "exempt", rule
+            assert status["comment"].strip(), rule
