@@ -53,7 +53,7 @@ def wait_until_serving(url: str, pid: int) -> None:
             sys.exit("develop --check: Home Assistant exited during start-up")
         try:
             request(f"{url}/api/onboarding")
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+        except urllib.error.URLError, ConnectionError, TimeoutError:
             time.sleep(1)
         else:
             return
@@ -93,9 +93,13 @@ def main() -> None:
 
     wait_until_serving(args.url, args.pid)
     token = onboard(args.url)
-    handlers = request(f"{args.url}/api/config/config_entries/flow_handlers", token=token)
+    handlers = request(
+        f"{args.url}/api/config/config_entries/flow_handlers", token=token
+    )
     if "flipsnack" not in handlers:
-        sys.exit("develop --check: Home Assistant does not list the flipsnack config flow")
+        sys.exit(
+            "develop --check: Home Assistant does not list the flipsnack config flow"
+        )
     flow = request(
         f"{args.url}/api/config/config_entries/flow",
         data={"handler": "flipsnack", "show_advanced_options": False},
@@ -113,7 +117,9 @@ def main() -> None:
         if "flipsnack" in line and (" ERROR " in line or " CRITICAL " in line)
     ]
     if errors:
-        sys.exit("develop --check: errors about flipsnack in the log:\n" + "\n".join(errors))
+        sys.exit(
+            "develop --check: errors about flipsnack in the log:\n" + "\n".join(errors)
+        )
     print(  # noqa: T201
         f"develop --check: Home Assistant served {args.url} and started the Flipsnack "
         "config flow without errors"
