@@ -1,0 +1,189 @@
+"""Tests that the README describes the integration as the code builds it.
+
+The sensor table must name the sensors the integration creates, every YAML example must be
+valid, and the examples must use the entity ids Home Assistant gives the sensors of an entry
+titled "Flipsnack …7832".
+"""
+
+import json
+from pathlib import Path
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from custom_components.flipsnack.sensor import SENSORS
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+STRINGS = json.loads(
+    (ROOT / "custom_components" / "flipsnack" / "strings.json").read_text(
+        encoding="utf-8"
+    )
+)
+ENTITY_IDS = [f"sensor.flipsnack_7832_{description.key}" for description in SENSORS]
+ENTITY_ID_PATTERN = re.compile(r"\bsensor\.flipsnack_[a-z0-9_]+")
+FENCE = re.compile(r"^```(\S*)\s*$")
+
+
+def _blocks_and_lines(markdown: str) -> list[tuple[str, str | None]]:
+    """Return each line with the language of the code block it is in (None outside)."""
+    result: list[tuple[str, str | None]] = []
+    language: str | None = None
+    for line in markdown.splitlines():
+        fence = FENCE.match(line)
+        if fence and language is None:
+            language = fence.group(1) or "text"
+            result.append((line, None))
+        elif fence and not fence.group(1):
+            language = None
+            result.append((line, None))
+        else:
+            result.append((line, language))
+    return result
+
+
+def section(markdown: str, heading: str) -> str:
+    """Return the text under a heading, up to the next heading of the same or a higher level.
+
+    Lines inside code blocks never count as headings.
+    """
+    level = len(heading) - len(heading.lstrip("#"))
+    lines = _blocks_and_lines(markdown)
+    starts = [
+        i for i, (line, lang) in enumerate(lines) if lang is None and line == heading
+    ]
+    assert len(starts) == 1, f"README needs exactly one heading {heading!r}"
+    body = []
+    for line, lang in lines[starts[0] + 1 :]:
+        match = re.match(r"^(#+) ", line) if lang is None else None
+        if match and len(match.group(1)) <= level:
+            break
+        body.append(line)
+    return "\n".join(body)
+
+
+def code_blocks(markdown: str, language: str) -> list[str]:
+    """Return the contents of the fenced code blocks of a language, in order."""
+    blocks: list[str] = []
+    current: list[str] | None = None
+    for line, lang in _blocks_and_lines(markdown):
+        if lang is None:
+            if current is not None:
+                blocks.append("\n".join(current))
+                current = None
+            elif (fence := FENCE.match(line)) and fence.group(1) == language:
+                current = []
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def strings_in(node: Any) -> list[str]:
+    """Return every string in a parsed YAML document, keys included."""
+    if isinstance(node, dict):
+        return [
+            text
+            for key, value in node.items()
+            for text in [*strings_in(key), *strings_in(value)]
+        ]
+    if isinstance(node, list):
+        return [text for item in node for text in strings_in(item)]
+    return [node] if isinstance(node, str) else []
+
+
+def test_sensor_table_names_the_sensors() -> None:
+    """The first column of the sensor table is the sensor names, in the integration's order."""
+    rows = [
+        line
+        for line in section(README, "## Sensors").splitlines()
+        if line.startswith("|")
+    ]
+    assert len(rows) > 2, "the Sensors section has no table"
+    header, separator, *body = rows
+    assert [cell.strip() for cell in header.strip("|").split("|")] == [
+        "Sensor",
+        "Unit",
+        "State class",
+        "What the number means",
+        "Use it for",
+    ]
+    assert set(separator) <= set("|-: ")
+    names = [row.strip("|").split("|")[0].strip() for row in body]
+    assert names == [
+        STRINGS["entity"]["sensor"][description.translation_key]["name"]
+        for description in SENSORS
+    ]
+
+
+def test_yaml_examples_exist() -> None:
+    """The README shows the dashboard, the two automations and the logger settings."""
+    assert len(code_blocks(README, "yaml")) >= 4
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        pytest.param(block, id=f"yaml-{number}")
+        for number, block in enumerate(code_blocks(README, "yaml"), start=1)
+    ],
+)
+def test_yaml_example_parses(block: str) -> None:
+    """Every YAML example is valid YAML with some content."""
+    assert yaml.safe_load(block)
+
+
+def test_automations_have_triggers_and_actions() -> None:
+    """Both example automations parse into automations with triggers and actions."""
+    blocks = code_blocks(section(README, "### Automations"), "yaml")
+    assert len(blocks) == 2
+    for block in blocks:
+        parsed = yaml.safe_load(block)
+        automations = parsed if isinstance(parsed, list) else [parsed]
+        assert automations
+        for automation in automations:
+            assert isinstance(automation, dict), block
+            triggers = automation.get("triggers", automation.get("trigger"))
+            actions = automation.get("actions", automation.get("action"))
+            assert triggers, f"no trigger in {block}"
+            assert actions, f"no action in {block}"
+
+
+def test_dashboard_uses_the_five_sensors() -> None:
+    """The dashboard shows all five sensors and refers to no other entity."""
+    blocks = code_blocks(section(README, "### Dashboard"), "yaml")
+    assert len(blocks) == 1
+    dashboard = yaml.safe_load(blocks[0])
+    referenced = {
+        entity_id
+        for text in strings_in(dashboard)
+        for entity_id in re.findall(r"\b[a-z_]+\.[a-z0-9_]+\b", text)
+    }
+    assert referenced
+    assert referenced <= set(ENTITY_IDS), referenced - set(ENTITY_IDS)
+
+    cards = [card for view in dashboard["views"] for card in view["cards"]]
+    entities_cards = [card for card in cards if card["type"] == "entities"]
+    assert [card["entities"] for card in entities_cards] == [ENTITY_IDS]
+    assert {card["type"] for card in cards} >= {"entities", "statistics-graph", "gauge"}
+
+
+def test_every_entity_id_in_the_readme_exists() -> None:
+    """Every Flipsnack entity id the README mentions is one the integration creates."""
+    mentioned = set(ENTITY_ID_PATTERN.findall(README))
+    assert mentioned
+    assert mentioned <= set(ENTITY_IDS), mentioned - set(ENTITY_IDS)
+
+
+def test_development_section_starts_with_develop_and_test() -> None:
+    """The Development section is the last one and opens with the two everyday commands."""
+    headings = [
+        line
+        for line, lang in _blocks_and_lines(README)
+        if lang is None and line.startswith("## ")
+    ]
+    assert headings[-1] == "## Development"
+    blocks = code_blocks(section(README, "## Development"), "bash")
+    assert blocks, "the Development section has no bash block"
+    assert blocks[0].splitlines()[:2] == ["scripts/develop", "scripts/test"]
