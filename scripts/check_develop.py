@@ -16,7 +16,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-CLIENT_ID = "http://127.0.0.1:8123/"
 START_TIMEOUT = 300.0
 
 
@@ -65,7 +64,7 @@ def onboard(url: str) -> str:
     user = request(
         f"{url}/api/onboarding/users",
         data={
-            "client_id": CLIENT_ID,
+            "client_id": f"{url}/",
             "name": "Develop check",
             "username": "check",
             "password": "develop-check-password",
@@ -77,7 +76,7 @@ def onboard(url: str) -> str:
         form={
             "grant_type": "authorization_code",
             "code": user["auth_code"],
-            "client_id": CLIENT_ID,
+            "client_id": f"{url}/",
         },
     )
     return str(tokens["access_token"])

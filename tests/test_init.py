@@ -1,10 +1,14 @@
 """Tests for setting up and unloading the Flipsnack integration."""
 
+from functools import partial
+from unittest.mock import patch
+
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.flipsnack.api import FlipsnackClient
 from custom_components.flipsnack.const import DOMAIN
 
 from .const import API_KEY, API_SECRET
@@ -45,6 +49,20 @@ async def test_setup_retries_when_flipsnack_is_unavailable(
 
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+
+
+async def test_setup_retries_when_flipsnack_cannot_be_reached(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
+) -> None:
+    """A refused connection makes Home Assistant retry the setup later."""
+    # Nothing listens on the discard port of the loopback interface.
+    unreachable = partial(FlipsnackClient, base_url="http://127.0.0.1:9/v1/")
+    mock_config_entry.add_to_hass(hass)
+    with patch("custom_components.flipsnack.coordinator.FlipsnackClient", unreachable):
+        await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
 
 
 async def test_setup_retries_when_rate_limited(
