@@ -15,6 +15,7 @@ from custom_components.flipsnack.api import FlipsnackClient
 from custom_components.flipsnack.config_flow import account_unique_id
 from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
 
+from . import setup_integration
 from .const import API_KEY, API_SECRET
 from .fake_flipsnack import FakeFlipsnack
 
@@ -89,7 +90,5 @@ async def init_integration(
     hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
 ) -> MockConfigEntry:
     """Set up the integration for the test account."""
-    mock_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_integration(hass, mock_config_entry)
     return mock_config_entry

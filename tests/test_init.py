@@ -11,6 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.flipsnack.api import FlipsnackClient
 from custom_components.flipsnack.const import DOMAIN
 
+from . import setup_integration
 from .const import API_KEY, API_SECRET
 from .fake_flipsnack import FakeFlipsnack, FakeMode
 
@@ -19,9 +20,7 @@ async def test_load_unload_entry(
     hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
 ) -> None:
     """The entry loads with one call to Flipsnack and unloads cleanly."""
-    mock_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_integration(hass, mock_config_entry)
 
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert len(flipsnack.requests) == 1
@@ -43,9 +42,7 @@ async def test_setup_retries_when_flipsnack_is_unavailable(
 ) -> None:
     """Maintenance and broken answers make Home Assistant retry the setup later."""
     flipsnack.mode = mode
-    mock_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_integration(hass, mock_config_entry)
 
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -57,10 +54,8 @@ async def test_setup_retries_when_flipsnack_cannot_be_reached(
     """A refused connection makes Home Assistant retry the setup later."""
     # Nothing listens on the discard port of the loopback interface.
     unreachable = partial(FlipsnackClient, base_url="http://127.0.0.1:9/v1/")
-    mock_config_entry.add_to_hass(hass)
     with patch("custom_components.flipsnack.coordinator.FlipsnackClient", unreachable):
-        await hass.config_entries.async_setup(mock_config_entry.entry_id)
-        await hass.async_block_till_done()
+        await setup_integration(hass, mock_config_entry)
 
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
 
@@ -73,9 +68,7 @@ async def test_setup_retries_when_rate_limited(
         "code": 32,
         "status": "Requests per minute limit exceeded",
     }
-    mock_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_integration(hass, mock_config_entry)
 
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
 
@@ -96,9 +89,7 @@ async def test_setup_with_refused_credentials_starts_reauth(
     """Credentials Flipsnack refuses fail the setup and ask the user for new ones."""
     flipsnack.accounts.clear()
     flipsnack.add_account(api_key, api_secret)
-    mock_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_integration(hass, mock_config_entry)
 
     assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)

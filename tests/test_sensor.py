@@ -12,6 +12,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flipsnack.sensor import SENSORS
 
+from . import setup_integration
 from .fake_flipsnack import FakeFlipsnack
 
 # The registry snapshots were recorded on this release. Older releases serialise registry
@@ -77,9 +78,7 @@ async def test_time_spent_is_shown_in_hours(
 ) -> None:
     """Flipsnack counts seconds; the sensor shows hours."""
     flipsnack.accounts[next(iter(flipsnack.accounts))].stats["time_spent"] = 5400
-    mock_config_entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_integration(hass, mock_config_entry)
 
     state = hass.states.get("sensor.flipsnack_7832_time_spent")
     assert state.state == "1.5"
