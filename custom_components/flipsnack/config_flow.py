@@ -135,8 +135,8 @@ class FlipsnackConfigFlow(ConfigFlow, domain=DOMAIN):
         Returns the cleaned credentials and the form errors (empty when they work).
         """
         credentials = {
-            CONF_API_KEY: str(user_input[CONF_API_KEY]).strip(),
-            CONF_API_SECRET: str(user_input[CONF_API_SECRET]).strip(),
+            CONF_API_KEY: user_input[CONF_API_KEY].strip(),
+            CONF_API_SECRET: user_input[CONF_API_SECRET].strip(),
         }
         errors = {field: "empty" for field, value in credentials.items() if not value}
         if errors:

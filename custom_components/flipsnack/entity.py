@@ -29,7 +29,6 @@ class FlipsnackEntity(CoordinatorEntity[FlipsnackDataUpdateCoordinator]):
             identifiers={(DOMAIN, entry.entry_id)},
             entry_type=DeviceEntryType.SERVICE,
             manufacturer="Flipsnack",
-            model="Enterprise API",
             name=entry.title,
             configuration_url=FLIPSNACK_APP_URL,
         )
