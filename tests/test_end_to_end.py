@@ -8,6 +8,8 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
 
@@ -61,3 +63,43 @@ async def test_add_account_and_read_the_five_figures(
         ("GET", "user.getStats"),
         ("GET", "user.getStats"),
     ]
+
+
+async def test_rotating_the_key_keeps_entities_and_history(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    entity_registry: er.EntityRegistry,
+    init_integration: MockConfigEntry,
+) -> None:
+    """After Reconfigure with a new key the same entities show the new figures."""
+    before = {
+        entry.entity_id: entry.unique_id
+        for entry in er.async_entries_for_config_entry(
+            entity_registry, init_integration.entry_id
+        )
+    }
+    flipsnack.add_account(
+        "ROTATED-KEY-9999",
+        "rotated-secret",
+        {**flipsnack.accounts[API_KEY].stats, "views": 5000},
+    )
+
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: "ROTATED-KEY-9999", CONF_API_SECRET: "rotated-secret"},
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert init_integration.state is ConfigEntryState.LOADED
+    after = {
+        entry.entity_id: entry.unique_id
+        for entry in er.async_entries_for_config_entry(
+            entity_registry, init_integration.entry_id
+        )
+    }
+    assert after == before
+    assert hass.states.get("sensor.flipsnack_7832_views").state == "5000"
+    assert flipsnack.requests[-1].params["apiKey"] == "ROTATED-KEY-9999"
