@@ -110,10 +110,13 @@ def test_sensor_table_names_the_sensors() -> None:
         "Use it for",
     ]
     assert set(separator) <= set("|-: ")
-    names = [row.strip("|").split("|")[0].strip() for row in body]
-    assert names == [
+    cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in body]
+    assert [row[0] for row in cells] == [
         STRINGS["entity"]["sensor"][description.translation_key]["name"]
         for description in SENSORS
+    ]
+    assert [row[2] for row in cells] == [
+        str(description.state_class) for description in SENSORS
     ]
 
 
