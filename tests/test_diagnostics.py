@@ -12,6 +12,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from .const import API_KEY, API_SECRET
+from .fake_flipsnack import FakeFlipsnack, FakeMode
 
 
 async def test_diagnostics(
@@ -26,6 +27,31 @@ async def test_diagnostics(
     )
 
     assert diagnostics == snapshot(exclude=props("created_at", "modified_at"))
+    dumped = json.dumps(diagnostics)
+    for secret in (API_KEY, API_SECRET):
+        assert secret not in dumped
+
+
+async def test_diagnostics_after_a_failed_poll(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    flipsnack: FakeFlipsnack,
+    init_integration: MockConfigEntry,
+) -> None:
+    """During an outage diagnostics tell the error and keep the last statistics."""
+    flipsnack.mode = FakeMode.MAINTENANCE
+    await init_integration.runtime_data.async_refresh()
+
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+
+    assert diagnostics["last_update_success"] is False
+    assert diagnostics["last_error"] == (
+        "UpdateFailed: The Flipsnack API is down for maintenance:"
+        " Flipsnack API returned code 22: Maintenance mode"
+    )
+    assert diagnostics["stats"]["views"] == 3719
     dumped = json.dumps(diagnostics)
     for secret in (API_KEY, API_SECRET):
         assert secret not in dumped
