@@ -61,10 +61,11 @@ def wait_until_serving(url: str, pid: int) -> None:
 
 def onboard(url: str) -> str:
     """Create the owner account of the throwaway instance and return an access token."""
+    client_id = f"{url}/"
     user = request(
         f"{url}/api/onboarding/users",
         data={
-            "client_id": f"{url}/",
+            "client_id": client_id,
             "name": "Develop check",
             "username": "check",
             "password": "develop-check-password",
@@ -76,7 +77,7 @@ def onboard(url: str) -> str:
         form={
             "grant_type": "authorization_code",
             "code": user["auth_code"],
-            "client_id": f"{url}/",
+            "client_id": client_id,
         },
     )
     return str(tokens["access_token"])

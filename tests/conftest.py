@@ -4,6 +4,7 @@ from collections.abc import AsyncGenerator, Generator
 from functools import partial
 from unittest.mock import AsyncMock, patch
 
+import aiohttp
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 import pytest
@@ -32,6 +33,13 @@ async def fake_flipsnack(socket_enabled: None) -> AsyncGenerator[FakeFlipsnack]:
     await fake.start()
     yield fake
     await fake.stop()
+
+
+@pytest.fixture
+async def session() -> AsyncGenerator[aiohttp.ClientSession]:
+    """Open a plain aiohttp session, for the tests that run without Home Assistant."""
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 @pytest.fixture

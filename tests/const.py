@@ -7,3 +7,6 @@ API_SECRET = "123ABCDE-456-7890-FGH"
 # A second account, for the tests that tell accounts apart.
 OTHER_API_KEY = "99AB-123-OTHR"
 OTHER_API_SECRET = "OTHER-SECRET-0000"
+
+# Nothing listens on the discard port of the loopback interface.
+UNREACHABLE_BASE_URL = "http://127.0.0.1:9/v1/"

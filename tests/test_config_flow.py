@@ -16,7 +16,13 @@ from custom_components.flipsnack.api import FlipsnackClient
 from custom_components.flipsnack.config_flow import account_unique_id
 from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
 
-from .const import API_KEY, API_SECRET, OTHER_API_KEY, OTHER_API_SECRET
+from .const import (
+    API_KEY,
+    API_SECRET,
+    OTHER_API_KEY,
+    OTHER_API_SECRET,
+    UNREACHABLE_BASE_URL,
+)
 from .fake_flipsnack import FakeFlipsnack, FakeMode
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
@@ -207,8 +213,7 @@ async def test_user_flow_cannot_connect(
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
-    # Nothing listens on the discard port of the loopback interface.
-    unreachable = partial(FlipsnackClient, base_url="http://127.0.0.1:9/v1/")
+    unreachable = partial(FlipsnackClient, base_url=UNREACHABLE_BASE_URL)
     with patch("custom_components.flipsnack.config_flow.FlipsnackClient", unreachable):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], CREDENTIALS

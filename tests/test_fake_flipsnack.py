@@ -1,6 +1,5 @@
 """Tests for the fake Flipsnack API itself, where the client tests do not reach."""
 
-from collections.abc import AsyncGenerator
 from typing import Any
 
 import aiohttp
@@ -8,13 +7,6 @@ import pytest
 
 from .const import API_KEY, API_SECRET, OTHER_API_KEY, OTHER_API_SECRET
 from .fake_flipsnack import DEFAULT_STATS, FakeFlipsnack, FakeMode, signature_for
-
-
-@pytest.fixture
-async def session() -> AsyncGenerator[aiohttp.ClientSession]:
-    """Open a plain aiohttp session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def signed(

@@ -12,7 +12,7 @@ from custom_components.flipsnack.api import FlipsnackClient
 from custom_components.flipsnack.const import DOMAIN
 
 from . import setup_integration
-from .const import API_KEY, API_SECRET
+from .const import API_KEY, API_SECRET, UNREACHABLE_BASE_URL
 from .fake_flipsnack import FakeFlipsnack, FakeMode
 
 
@@ -52,8 +52,7 @@ async def test_setup_retries_when_flipsnack_cannot_be_reached(
     hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
 ) -> None:
     """A refused connection makes Home Assistant retry the setup later."""
-    # Nothing listens on the discard port of the loopback interface.
-    unreachable = partial(FlipsnackClient, base_url="http://127.0.0.1:9/v1/")
+    unreachable = partial(FlipsnackClient, base_url=UNREACHABLE_BASE_URL)
     with patch("custom_components.flipsnack.coordinator.FlipsnackClient", unreachable):
         await setup_integration(hass, mock_config_entry)
 

@@ -1,6 +1,6 @@
 """Tests for the Flipsnack API client, against the fake API over a real socket."""
 
-from collections.abc import AsyncGenerator, Awaitable
+from collections.abc import Awaitable
 import hashlib
 import itertools
 import logging
@@ -45,13 +45,6 @@ def _signature(
     """Return the signature of a call without parameters of its own, spelled out."""
     text = f"{api_secret}action{action}apiKey{api_key}"
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
-
-
-@pytest.fixture
-async def session() -> AsyncGenerator[aiohttp.ClientSession]:
-    """Open a plain aiohttp session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 @pytest.fixture
