@@ -1,7 +1,6 @@
 """Fixtures for the Flipsnack tests."""
 
 from collections.abc import AsyncGenerator, Generator
-from functools import partial
 from unittest.mock import AsyncMock, patch
 
 import aiohttp
@@ -12,12 +11,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.flipsnack.api import FlipsnackClient
+from custom_components.flipsnack.api_endpoint import API_URL_ENV
 from custom_components.flipsnack.config_flow import account_unique_id
 from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
 
 from . import setup_integration
-from .const import API_KEY, API_SECRET
+from .const import API_KEY, API_SECRET, UNREACHABLE_BASE_URL
 from .fake_flipsnack import FakeFlipsnack
 
 
@@ -74,23 +73,28 @@ def mock_setup_entry() -> Generator[AsyncMock]:
 
 @pytest.fixture
 def flipsnack(
-    enable_custom_integrations: None, fake_flipsnack: FakeFlipsnack
-) -> Generator[FakeFlipsnack]:
+    enable_custom_integrations: None,
+    fake_flipsnack: FakeFlipsnack,
+    monkeypatch: pytest.MonkeyPatch,
+) -> FakeFlipsnack:
     """Load the integration from custom_components/ and point it at the fake API.
 
     The integration keeps its real client and Home Assistant's shared web session;
-    only the base URL changes, so every test talks HTTP to the fake on 127.0.0.1.
+    only the base URL changes, through the developers' environment variable, so every
+    test talks HTTP to the fake on 127.0.0.1.
     """
-    client_on_fake = partial(FlipsnackClient, base_url=fake_flipsnack.url)
-    with (
-        patch(
-            "custom_components.flipsnack.config_flow.FlipsnackClient", client_on_fake
-        ),
-        patch(
-            "custom_components.flipsnack.coordinator.FlipsnackClient", client_on_fake
-        ),
+    monkeypatch.setenv(API_URL_ENV, fake_flipsnack.url)
+    return fake_flipsnack
+
+
+@pytest.fixture
+def unreachable_api() -> Generator[None]:
+    """Point the integration at an address where nothing listens."""
+    with patch(
+        "custom_components.flipsnack.api_endpoint._async_api_url",
+        return_value=UNREACHABLE_BASE_URL,
     ):
-        yield fake_flipsnack
+        yield
 
 
 @pytest.fixture

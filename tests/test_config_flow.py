@@ -1,7 +1,6 @@
 """Tests for the Flipsnack config flow, against the fake Flipsnack API."""
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -213,8 +212,10 @@ async def test_user_flow_cannot_connect(
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
-    unreachable = partial(FlipsnackClient, base_url=UNREACHABLE_BASE_URL)
-    with patch("custom_components.flipsnack.config_flow.FlipsnackClient", unreachable):
+    with patch(
+        "custom_components.flipsnack.api_endpoint._async_api_url",
+        return_value=UNREACHABLE_BASE_URL,
+    ):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], CREDENTIALS
         )

@@ -1,18 +1,14 @@
 """Tests for setting up and unloading the Flipsnack integration."""
 
-from functools import partial
-from unittest.mock import patch
-
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.flipsnack.api import FlipsnackClient
 from custom_components.flipsnack.const import DOMAIN
 
 from . import setup_integration
-from .const import API_KEY, API_SECRET, UNREACHABLE_BASE_URL
+from .const import API_KEY, API_SECRET
 from .fake_flipsnack import FakeFlipsnack, FakeMode
 
 
@@ -48,13 +44,12 @@ async def test_setup_retries_when_flipsnack_is_unavailable(
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
 
 
+@pytest.mark.usefixtures("unreachable_api")
 async def test_setup_retries_when_flipsnack_cannot_be_reached(
     hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
 ) -> None:
     """A refused connection makes Home Assistant retry the setup later."""
-    unreachable = partial(FlipsnackClient, base_url=UNREACHABLE_BASE_URL)
-    with patch("custom_components.flipsnack.coordinator.FlipsnackClient", unreachable):
-        await setup_integration(hass, mock_config_entry)
+    await setup_integration(hass, mock_config_entry)
 
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
 

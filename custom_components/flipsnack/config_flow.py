@@ -6,19 +6,15 @@ from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_API_KEY
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
 )
+import probatio as vol
 
-try:  # Home Assistant 2026.9 and newer validate with probatio.
-    import probatio as vol
-except ImportError:  # pragma: no cover - older releases, down to the 2026.3 floor
-    import voluptuous as vol  # type: ignore[no-redef]
-
-from .api import FlipsnackClient, FlipsnackError
+from .api import FlipsnackError
+from .api_endpoint import async_create_client
 from .const import API_GUIDE_URL, CONF_API_SECRET, DOMAIN, LOGGER
 from .errors import translation_key
 
@@ -141,10 +137,8 @@ class FlipsnackConfigFlow(ConfigFlow, domain=DOMAIN):
         errors = {field: "empty" for field, value in credentials.items() if not value}
         if errors:
             return credentials, errors
-        client = FlipsnackClient(
-            credentials[CONF_API_KEY],
-            credentials[CONF_API_SECRET],
-            session=async_get_clientsession(self.hass),
+        client = async_create_client(
+            self.hass, credentials[CONF_API_KEY], credentials[CONF_API_SECRET]
         )
         try:
             await client.user_stats()

@@ -6,16 +6,15 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import (
     FlipsnackAuthenticationError,
-    FlipsnackClient,
     FlipsnackError,
     FlipsnackRateLimitError,
     UserStats,
 )
+from .api_endpoint import async_create_client
 from .const import CONF_API_SECRET, DOMAIN, LOGGER, SCAN_INTERVAL
 from .errors import translation_key
 
@@ -29,10 +28,8 @@ class FlipsnackDataUpdateCoordinator(DataUpdateCoordinator[UserStats]):
 
     def __init__(self, hass: HomeAssistant, entry: FlipsnackConfigEntry) -> None:
         """Create the coordinator and its API client on HA's shared web session."""
-        self.client = FlipsnackClient(
-            entry.data[CONF_API_KEY],
-            entry.data[CONF_API_SECRET],
-            session=async_get_clientsession(hass),
+        self.client = async_create_client(
+            hass, entry.data[CONF_API_KEY], entry.data[CONF_API_SECRET]
         )
         super().__init__(
             hass,

@@ -1,0 +1,47 @@
+"""Which Flipsnack API the integration talks to.
+
+Flipsnack's own API, unless a developer points Home Assistant at another one (the demo or
+a fake) with an environment variable before it starts. Nothing in the UI can change this.
+"""
+
+import os
+from typing import Final
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util.hass_dict import HassKey
+
+from .api import DEFAULT_BASE_URL, FlipsnackClient
+from .const import DOMAIN, LOGGER
+
+API_URL_ENV: Final = "FLIPSNACK_API_URL"
+_API_URL: HassKey[str] = HassKey(f"{DOMAIN}_api_url")
+
+
+@callback
+def async_create_client(
+    hass: HomeAssistant, api_key: str, api_secret: str
+) -> FlipsnackClient:
+    """Create a client of the API in use, on Home Assistant's shared web session."""
+    return FlipsnackClient(
+        api_key,
+        api_secret,
+        session=async_get_clientsession(hass),
+        base_url=_async_api_url(hass),
+    )
+
+
+@callback
+def _async_api_url(hass: HomeAssistant) -> str:
+    """Return the API URL, read from the environment once per Home Assistant run."""
+    if (url := hass.data.get(_API_URL)) is None:
+        url = os.environ.get(API_URL_ENV, "").strip() or DEFAULT_BASE_URL
+        if url != DEFAULT_BASE_URL:
+            LOGGER.warning(
+                "%s is set: the Flipsnack integration talks to the API at %s instead"
+                " of Flipsnack's. This is meant for development only",
+                API_URL_ENV,
+                url,
+            )
+        hass.data[_API_URL] = url
+    return url
