@@ -40,7 +40,7 @@ async def test_diagnostics_after_a_failed_poll(
 ) -> None:
     """During an outage diagnostics tell the error and keep the last statistics."""
     flipsnack.mode = FakeMode.MAINTENANCE
-    await init_integration.runtime_data.async_refresh()
+    await init_integration.runtime_data.account.async_refresh()
 
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, init_integration

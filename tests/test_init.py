@@ -20,7 +20,7 @@ async def test_load_unload_entry(
 
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert len(flipsnack.requests) == 1
-    assert mock_config_entry.runtime_data.data.views == 3719
+    assert mock_config_entry.runtime_data.account.data.views == 3719
 
     await hass.config_entries.async_unload(mock_config_entry.entry_id)
     await hass.async_block_till_done()

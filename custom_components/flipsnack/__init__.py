@@ -3,7 +3,11 @@
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
-from .coordinator import FlipsnackConfigEntry, FlipsnackDataUpdateCoordinator
+from .coordinator import (
+    FlipsnackConfigEntry,
+    FlipsnackData,
+    FlipsnackDataUpdateCoordinator,
+)
 
 PLATFORMS: list[Platform] = [Platform.SENSOR]
 
@@ -12,7 +16,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) ->
     """Set up Flipsnack from a config entry."""
     coordinator = FlipsnackDataUpdateCoordinator(hass, entry)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
+    entry.runtime_data = FlipsnackData(account=coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 

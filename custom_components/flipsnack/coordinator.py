@@ -1,5 +1,6 @@
 """Polls the Flipsnack account statistics."""
 
+from dataclasses import dataclass
 from typing import override
 
 from homeassistant.config_entries import ConfigEntry
@@ -18,7 +19,14 @@ from .api_endpoint import async_create_client
 from .const import CONF_API_SECRET, DOMAIN, LOGGER, SCAN_INTERVAL
 from .errors import translation_key
 
-type FlipsnackConfigEntry = ConfigEntry[FlipsnackDataUpdateCoordinator]
+type FlipsnackConfigEntry = ConfigEntry[FlipsnackData]
+
+
+@dataclass(kw_only=True, slots=True)
+class FlipsnackData:
+    """What a loaded Flipsnack entry holds while it runs."""
+
+    account: FlipsnackDataUpdateCoordinator
 
 
 class FlipsnackDataUpdateCoordinator(DataUpdateCoordinator[UserStats]):

@@ -18,7 +18,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: FlipsnackConfigEntry
 ) -> dict[str, Any]:
     """Return the entry, the latest statistics and the last error, without credentials."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.account
     last_error = coordinator.last_exception
     return {
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),

@@ -74,7 +74,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Create the statistics sensors of a Flipsnack account."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.account
     async_add_entities(
         FlipsnackSensorEntity(coordinator, description) for description in SENSORS
     )
