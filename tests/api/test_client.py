@@ -1,6 +1,7 @@
 """Tests for the Flipsnack API client, against the fake API over a real socket."""
 
 from collections.abc import Awaitable
+from datetime import UTC, date, datetime
 import hashlib
 import itertools
 import logging
@@ -14,21 +15,36 @@ import pytest
 from custom_components.flipsnack.api import (
     DEFAULT_BASE_URL,
     DEFAULT_REQUEST_TIMEOUT,
+    CollectionStats,
+    Flipbook,
+    FlipbookStatus,
     FlipsnackApiError,
     FlipsnackAuthenticationError,
     FlipsnackClient,
     FlipsnackConnectionError,
     FlipsnackError,
+    FlipsnackFlipbookNotFoundError,
     FlipsnackInvalidApiKeyError,
     FlipsnackInvalidSignatureError,
     FlipsnackMaintenanceError,
     FlipsnackRateLimitError,
     FlipsnackRequestError,
     FlipsnackResponseError,
+    PageStats,
     UserStats,
+    client as client_module,
 )
+from tests import fake_flipsnack as fake_module
 from tests.const import API_KEY, API_SECRET
-from tests.fake_flipsnack import FakeFlipsnack, FakeMode, RecordedRequest
+from tests.fake_flipsnack import (
+    FakeApiError,
+    FakeFigures,
+    FakeFlipbook,
+    FakeFlipsnack,
+    FakeMode,
+    ListFault,
+    RecordedRequest,
+)
 
 STATS = {
     "impressions": 10,
@@ -82,10 +98,13 @@ async def fails_with[ErrorT: FlipsnackError](
     api_key: str = API_KEY,
     api_secret: str = API_SECRET,
     action: str = "user.getStats",
+    fake: FakeFlipsnack | None = None,
 ) -> ErrorT:
     """Await a call that must fail, and check that the failure reveals no secret.
 
-    Every error test goes through here, so every error path is checked.
+    Every error test goes through here, so every error path is checked. With the
+    fake, the signature of every request it received is checked too, for calls
+    with parameters of their own.
     """
     caplog.set_level(logging.DEBUG)
     with pytest.raises(expected) as exc_info:
@@ -93,6 +112,9 @@ async def fails_with[ErrorT: FlipsnackError](
     # The check below means something only if the client's log was captured.
     assert f"Calling Flipsnack action {action}" in caplog.text
     secrets = (api_key, api_secret, _signature(api_key, api_secret, action))
+    if fake is not None:
+        assert fake.requests
+        secrets += tuple(request.params["signature"] for request in fake.requests)
     assert_reveals_no_secrets(exc_info.value, caplog.text, secrets)
     return exc_info.value
 
@@ -179,9 +201,9 @@ async def test_session_stays_open(
         (40, FlipsnackRequestError),
         (41, FlipsnackInvalidApiKeyError),
         (42, FlipsnackRequestError),
-        (43, FlipsnackRequestError),
+        (43, FlipsnackFlipbookNotFoundError),
         (44, FlipsnackInvalidSignatureError),
-        (46, FlipsnackRequestError),
+        (46, FlipsnackFlipbookNotFoundError),
         (99, FlipsnackRequestError),
     ],
 )
@@ -369,7 +391,7 @@ async def test_numeric_string_ok_code(
     assert await client.user_stats() == UserStats(**STATS)
 
 
-@pytest.mark.parametrize("envelope", [{"code": 43}, {"code": 43, "status": 7}])
+@pytest.mark.parametrize("envelope", [{"code": 42}, {"code": 42, "status": 7}])
 async def test_error_without_status_text(
     fake_flipsnack: FakeFlipsnack,
     client: FlipsnackClient,
@@ -381,7 +403,7 @@ async def test_error_without_status_text(
 
     error = await fails_with(client.user_stats(), FlipsnackRequestError, caplog)
 
-    assert str(error) == "Flipsnack API returned code 43: no status text"
+    assert str(error) == "Flipsnack API returned code 42: no status text"
 
 
 async def test_status_text_is_redacted(
@@ -601,3 +623,685 @@ async def test_request_url_in_aiohttp_error_is_redacted(
 
     assert "apiKey=**REDACTED**&signature=**REDACTED**" in str(error)
     assert_reveals_no_secrets(error, caplog.text, ("key%2Bwith/slash+%C3%A9",))
+
+
+@pytest.fixture
+def no_rate_limit(fake_flipsnack: FakeFlipsnack) -> None:
+    """Space the fake's calls a minute apart, so that no limit is reached."""
+    ticks = itertools.count()
+    fake_flipsnack.clock = lambda: next(ticks) * 60.0
+
+
+def _paging(fake: FakeFlipsnack) -> list[tuple[str, str]]:
+    """Return the `from` and `to` of every call the fake received."""
+    return [(request.params["from"], request.params["to"]) for request in fake.requests]
+
+
+def _as_flipbook(book: FakeFlipbook) -> Flipbook:
+    """Return the flipbook the client should read from a fake one."""
+    return Flipbook(
+        hash=book.hash, title=book.title, status=FlipbookStatus(book.status)
+    )
+
+
+async def test_collections_reads_every_page(
+    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient, no_rate_limit: None
+) -> None:
+    """Pages of 50 are read until the count is reached, each from the last one on."""
+    books = fake_flipsnack.add_flipbooks(API_KEY, 230)
+
+    flipbooks = await client.collections()
+
+    assert flipbooks == [_as_flipbook(book) for book in books]
+    assert _paging(fake_flipsnack) == [
+        ("0", "100"),
+        ("50", "150"),
+        ("100", "200"),
+        ("150", "250"),
+        ("200", "300"),
+    ]
+    assert {request.params["action"] for request in fake_flipsnack.requests} == {
+        "collection.getList"
+    }
+    assert client_module.PAGE_SIZE == 100
+
+
+async def test_collections_takes_full_pages(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server that answers 100 a call is asked for 100 a call."""
+    monkeypatch.setattr(fake_module, "LIST_PAGE_CAP", 1000)
+    books = fake_flipsnack.add_flipbooks(API_KEY, 150)
+
+    assert await client.collections() == [_as_flipbook(book) for book in books]
+    assert _paging(fake_flipsnack) == [("0", "100"), ("100", "200")]
+
+
+async def test_collections_reads_the_status_and_titles(
+    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient
+) -> None:
+    """Each flipbook has its hash, title and status; unknown statuses are None."""
+    fake_flipsnack.add_flipbook(API_KEY, hash="a", title="Public", status="public")
+    fake_flipsnack.add_flipbook(API_KEY, hash="b", title="Draft", status="editable")
+    fake_flipsnack.add_flipbook(API_KEY, hash="c", title="", status="archived")
+
+    flipbooks = await client.collections()
+
+    assert flipbooks == [
+        Flipbook(hash="a", title="Public", status=FlipbookStatus.PUBLIC),
+        Flipbook(hash="b", title="Draft", status=FlipbookStatus.EDITABLE),
+        Flipbook(hash="c", title=None, status=None),
+    ]
+    assert [flipbook.published for flipbook in flipbooks] == [True, False, False]
+
+
+async def test_collections_of_an_account_without_flipbooks(
+    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient
+) -> None:
+    """A count of 0 ends the listing after one call."""
+    assert await client.collections() == []
+    assert _paging(fake_flipsnack) == [("0", "100")]
+
+
+async def test_collections_drops_repeated_flipbooks(
+    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient, no_rate_limit: None
+) -> None:
+    """A server whose `from` counts from 1 repeats a flipbook per page; it is dropped."""
+    books = fake_flipsnack.add_flipbooks(API_KEY, 120)
+    list_from_zero = fake_flipsnack.actions["collection.getList"]
+
+    async def list_from_one(account: Any, params: dict[str, str]) -> Any:
+        first = max(int(params["from"]) - 1, 0)
+        return await list_from_zero(account, {**params, "from": str(first)})
+
+    fake_flipsnack.actions["collection.getList"] = list_from_one
+
+    assert await client.collections() == [_as_flipbook(book) for book in books]
+    # Each page after the first starts with the last flipbook of the one before.
+    assert _paging(fake_flipsnack) == [("0", "100"), ("50", "150"), ("99", "199")]
+
+
+async def test_collections_keeps_the_first_of_a_repeated_hash(
+    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient
+) -> None:
+    """Within a page too, the first flipbook with a hash counts, in its place."""
+    fake_flipsnack.data_override = {
+        "collectionCount": "2",
+        "collections": [
+            {"collectionHash": "a", "collectionTitle": "First"},
+            {"collectionHash": "b", "collectionTitle": "B"},
+            {"collectionHash": "a", "collectionTitle": "Second"},
+        ],
+    }
+
+    assert await client.collections() == [
+        Flipbook(hash="a", title="First", status=None),
+        Flipbook(hash="b", title="B", status=None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "query", "sent"),
+    [
+        (None, None, {}),
+        (None, "", {}),
+        (FlipbookStatus.UNLISTED, None, {"collectionStatus": "unlisted"}),
+        (None, "catalogue", {"query": "catalogue"}),
+        (
+            FlipbookStatus.PUBLIC,
+            "Café ☕",
+            {"collectionStatus": "public", "query": "Café ☕"},
+        ),
+    ],
+)
+async def test_collections_sends_the_filters(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    status: FlipbookStatus | None,
+    query: str | None,
+    sent: dict[str, str],
+) -> None:
+    """The status and a non-empty query are sent and signed; nothing else is."""
+    fake_flipsnack.add_flipbook(API_KEY, hash="a", title="Catalogue", status="public")
+    fake_flipsnack.add_flipbook(
+        API_KEY, hash="b", title="Menu", status="unlisted", description="Café ☕"
+    )
+    fake_flipsnack.add_flipbook(
+        API_KEY, hash="c", title="Café ☕ catalogue", status="public"
+    )
+
+    flipbooks = await client.collections(status=status, query=query)
+
+    expected = [
+        hash_
+        for hash_, book_status, text in [
+            ("a", "public", "catalogue"),
+            ("b", "unlisted", "menu café ☕"),
+            ("c", "public", "café ☕ catalogue"),
+        ]
+        if status in {None, book_status} and (query or "").casefold() in text
+    ]
+    assert [flipbook.hash for flipbook in flipbooks] == expected
+    (request,) = fake_flipsnack.requests
+    params = {**sent, "action": "collection.getList", "apiKey": API_KEY}
+    params |= {"from": "0", "to": "100"}
+    text = API_SECRET + "".join(f"{name}{params[name]}" for name in sorted(params))
+    signature = hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+    assert request.params == {**params, "signature": signature}
+
+
+async def test_collections_signature_spelled_out(
+    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient
+) -> None:
+    """The paging and filter parameters are signed in byte order of their names."""
+    await client.collections(status=FlipbookStatus.EDITABLE, query="x")
+
+    text = (
+        f"{API_SECRET}actioncollection.getListapiKey{API_KEY}"
+        "collectionStatuseditablefrom0queryxto100"
+    )
+    expected = hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+    assert fake_flipsnack.requests[0].params["signature"] == expected
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (
+            ListFault.REPEAT_FIRST_PAGE,
+            "collection.getList repeats flipbooks it listed: 50 of 120 flipbooks listed",
+        ),
+        (
+            ListFault.STOP_SHORT,
+            "collection.getList stopped short: 50 of 120 flipbooks listed",
+        ),
+    ],
+)
+async def test_collections_needs_progress(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+    fault: ListFault,
+    message: str,
+) -> None:
+    """A call that lists no new flipbook before the count is reached is an error."""
+    fake_flipsnack.add_flipbooks(API_KEY, 120)
+    fake_flipsnack.list_fault = fault
+
+    error = await fails_with(
+        client.collections(),
+        FlipsnackResponseError,
+        caplog,
+        action="collection.getList",
+        fake=fake_flipsnack,
+    )
+
+    assert str(error) == message
+    assert len(fake_flipsnack.requests) == 2
+
+
+async def test_collections_gives_up_after_max_pages(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    no_rate_limit: None,
+) -> None:
+    """A listing that needs more than MAX_LIST_PAGES calls is an error."""
+    assert client_module.MAX_LIST_PAGES == 1000
+    monkeypatch.setattr(client_module, "MAX_LIST_PAGES", 3)
+    monkeypatch.setattr(fake_module, "LIST_PAGE_CAP", 2)
+    fake_flipsnack.add_flipbooks(API_KEY, 7)
+
+    error = await fails_with(
+        client.collections(),
+        FlipsnackResponseError,
+        caplog,
+        action="collection.getList",
+        fake=fake_flipsnack,
+    )
+
+    assert str(error) == (
+        "collection.getList listed 6 of 7 flipbooks in 3 calls,"
+        " and the client stops there"
+    )
+    assert _paging(fake_flipsnack) == [("0", "100"), ("2", "102"), ("4", "104")]
+
+
+async def test_collections_with_a_count_that_changes(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A flipbook removed while the pages are read makes the listing fail."""
+    books = fake_flipsnack.add_flipbooks(API_KEY, 60)
+    list_normally = fake_flipsnack.actions["collection.getList"]
+
+    async def list_then_remove(account: Any, params: dict[str, str]) -> Any:
+        answer = await list_normally(account, params)
+        if params["from"] == "0":
+            fake_flipsnack.remove_flipbook(API_KEY, books[0].hash)
+        return answer
+
+    fake_flipsnack.actions["collection.getList"] = list_then_remove
+
+    error = await fails_with(
+        client.collections(),
+        FlipsnackResponseError,
+        caplog,
+        action="collection.getList",
+        fake=fake_flipsnack,
+    )
+
+    assert str(error) == (
+        "The collection.getList count changed from 60 to 59 while the flipbooks"
+        " were listed"
+    )
+
+
+async def test_collections_more_than_the_count(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """More distinct flipbooks than the count is an error, not a longer list."""
+    fake_flipsnack.data_override = {
+        "collectionCount": 1,
+        "collections": [{"collectionHash": "a"}, {"collectionHash": "b"}],
+    }
+
+    error = await fails_with(
+        client.collections(),
+        FlipsnackResponseError,
+        caplog,
+        action="collection.getList",
+        fake=fake_flipsnack,
+    )
+
+    assert str(error) == (
+        "collection.getList listed 2 flipbooks, more than its count of 1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "Field 'data' of the collection.getList response is not an object"),
+        ({"collections": []}, "Field 'collectionCount' is missing"),
+        (
+            {"collectionCount": 1.5, "collections": []},
+            "Field 'collectionCount' is not a non-negative integer",
+        ),
+        (
+            {"collectionCount": "-1", "collections": []},
+            "Field 'collectionCount' is not a non-negative integer",
+        ),
+        ({"collectionCount": 1}, "Field 'collections' is missing"),
+        (
+            {"collectionCount": 1, "collections": "a"},
+            "Field 'collections' is not a list",
+        ),
+        (
+            {"collectionCount": 1, "collections": [{"collectionTitle": "T"}]},
+            "Field 'collectionHash' is missing",
+        ),
+    ],
+)
+async def test_collections_malformed_answers(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+    data: Any,
+    message: str,
+) -> None:
+    """A malformed page is an error that tells what is wrong with it."""
+    fake_flipsnack.data_override = data
+
+    error = await fails_with(
+        client.collections(),
+        FlipsnackResponseError,
+        caplog,
+        action="collection.getList",
+        fake=fake_flipsnack,
+    )
+
+    assert str(error).startswith(message)
+
+
+async def test_collections_fails_on_a_throttled_page(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A rate limit hit mid-listing raises; the pages read are not returned."""
+    fake_flipsnack.clock = lambda: 100.0
+    fake_flipsnack.add_flipbooks(API_KEY, 300)
+
+    error = await fails_with(
+        client.collections(),
+        FlipsnackRateLimitError,
+        caplog,
+        action="collection.getList",
+        fake=fake_flipsnack,
+    )
+
+    assert error.code == 31
+    assert len(fake_flipsnack.requests) == 6
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (FakeApiError(22, "Maintenance mode"), FlipsnackMaintenanceError),
+        ({"collectionCount": 80, "collections": [7]}, FlipsnackResponseError),
+    ],
+)
+async def test_collections_fails_on_a_later_page(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+    failure: Any,
+    expected: type[FlipsnackError],
+) -> None:
+    """An error or a malformed answer on the second page fails the whole listing."""
+    fake_flipsnack.add_flipbooks(API_KEY, 80)
+    list_normally = fake_flipsnack.actions["collection.getList"]
+
+    async def fail_after_first_page(account: Any, params: dict[str, str]) -> Any:
+        if params["from"] == "0":
+            return await list_normally(account, params)
+        if isinstance(failure, FakeApiError):
+            raise failure
+        return failure
+
+    fake_flipsnack.actions["collection.getList"] = fail_after_first_page
+
+    await fails_with(
+        client.collections(),
+        expected,
+        caplog,
+        action="collection.getList",
+        fake=fake_flipsnack,
+    )
+
+    assert _paging(fake_flipsnack) == [("0", "100"), ("50", "150")]
+
+
+def _add_book_with_days(fake: FakeFlipsnack) -> FakeFlipbook:
+    """Give the test account a flipbook with figures on three days and two pages."""
+    return fake.add_flipbook(
+        API_KEY,
+        hash="fxh4k89",
+        title="Catalogue",
+        daily={
+            date(2026, 3, 1): FakeFigures(1, 2, 3, 4),
+            date(2026, 3, 2): FakeFigures(10, 20, 30, 40),
+            date(2026, 3, 31): FakeFigures(100, 200, 300, 400),
+        },
+        pages=[
+            {"page": 1, "views": 7, "clicks": 2, "time_spent": 900},
+            {"page": 2, "views": 3, "clicks": 0, "time_spent": 100},
+        ],
+    )
+
+
+async def test_collection_stats_of_all_time(
+    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient
+) -> None:
+    """Without dates, only the hash is sent, and the whole life is counted."""
+    _add_book_with_days(fake_flipsnack)
+
+    stats = await client.collection_stats("fxh4k89")
+
+    assert stats == CollectionStats(
+        impressions=111, views=222, time_spent=333, downloads=444, pages=None
+    )
+    text = f"{API_SECRET}actioncollection.getStatsapiKey{API_KEY}collectionHashfxh4k89"
+    assert fake_flipsnack.requests[0].params == {
+        "action": "collection.getStats",
+        "apiKey": API_KEY,
+        "collectionHash": "fxh4k89",
+        "signature": hashlib.md5(text.encode(), usedforsecurity=False).hexdigest(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "sent", "views"),
+    [
+        (
+            date(2026, 3, 2),
+            date(2026, 3, 31),
+            {"startDate": "2026-03-02", "endDate": "2026-03-31"},
+            220,
+        ),
+        (
+            date(2026, 3, 2),
+            date(2026, 3, 2),
+            {"startDate": "2026-03-02", "endDate": "2026-03-02"},
+            20,
+        ),
+        (date(2026, 3, 2), None, {"startDate": "2026-03-02"}, 220),
+        (None, date(2026, 3, 2), {"endDate": "2026-03-02"}, 22),
+        (
+            datetime(2026, 3, 2, 23, 59, tzinfo=UTC),
+            datetime(2026, 3, 31, 0, 1, tzinfo=UTC),
+            {"startDate": "2026-03-02", "endDate": "2026-03-31"},
+            220,
+        ),
+        (
+            date(2026, 3, 2),
+            datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
+            {"startDate": "2026-03-02", "endDate": "2026-03-02"},
+            20,
+        ),
+    ],
+)
+async def test_collection_stats_of_a_range(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    start: date | None,
+    end: date | None,
+    sent: dict[str, str],
+    views: int,
+) -> None:
+    """The dates are sent as YYYY-MM-DD, and either may be left out."""
+    _add_book_with_days(fake_flipsnack)
+
+    stats = await client.collection_stats("fxh4k89", start=start, end=end)
+
+    assert stats.views == views
+    (request,) = fake_flipsnack.requests
+    assert {
+        name: value
+        for name, value in request.params.items()
+        if name in {"startDate", "endDate", "includePageStats"}
+    } == sent
+
+
+async def test_collection_stats_with_pages(
+    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient
+) -> None:
+    """include_pages sends includePageStats=true, signed as sent."""
+    _add_book_with_days(fake_flipsnack)
+
+    stats = await client.collection_stats(
+        "fxh4k89", start=date(2026, 3, 2), include_pages=True
+    )
+
+    assert stats == CollectionStats(
+        impressions=110,
+        views=220,
+        time_spent=330,
+        downloads=440,
+        pages=(
+            PageStats(page=1, views=7, clicks=2, time_spent=900),
+            PageStats(page=2, views=3, clicks=0, time_spent=100),
+        ),
+    )
+    text = (
+        f"{API_SECRET}actioncollection.getStatsapiKey{API_KEY}collectionHashfxh4k89"
+        "includePageStatstruestartDate2026-03-02"
+    )
+    params = fake_flipsnack.requests[0].params
+    assert params["includePageStats"] == "true"
+    assert (
+        params["signature"]
+        == hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+    )
+
+
+async def test_collection_stats_of_an_unknown_flipbook(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A hash the account does not have is code 43, a flipbook not found."""
+    fake_flipsnack.add_flipbooks(API_KEY, 2)
+
+    error = await fails_with(
+        client.collection_stats("gone123"),
+        FlipsnackFlipbookNotFoundError,
+        caplog,
+        action="collection.getStats",
+        fake=fake_flipsnack,
+    )
+
+    assert (error.code, error.status) == (43, "Forbidden")
+
+
+async def test_collection_stats_of_an_invalid_hash(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Code 46 is a flipbook not found too."""
+    fake_flipsnack.envelope_override = {
+        "code": 46,
+        "status": "Invalid collection hash",
+    }
+
+    error = await fails_with(
+        client.collection_stats("not a hash"),
+        FlipsnackFlipbookNotFoundError,
+        caplog,
+        action="collection.getStats",
+        fake=fake_flipsnack,
+    )
+
+    assert error.code == 46
+
+
+@pytest.mark.parametrize(
+    ("collection_hash", "start", "end", "message"),
+    [
+        ("", None, None, "The flipbook hash is empty"),
+        ("  ", None, None, "The flipbook hash is empty"),
+        (
+            "fxh4k89",
+            date(2026, 3, 2),
+            date(2026, 3, 1),
+            "The range ends on 2026-03-01, before it starts on 2026-03-02",
+        ),
+    ],
+)
+async def test_collection_stats_refuses_before_calling(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    collection_hash: str,
+    start: date | None,
+    end: date | None,
+    message: str,
+) -> None:
+    """An empty hash or a range that ends before it starts makes no call."""
+    with pytest.raises(ValueError, match=message):
+        await client.collection_stats(collection_hash, start=start, end=end)
+
+    assert fake_flipsnack.requests == []
+
+
+@pytest.mark.parametrize(
+    ("data", "include_pages", "message"),
+    [
+        (
+            {"impressions": 1, "views": "many", "time_spent": 0, "downloads": 0},
+            False,
+            "Field 'views' is not a non-negative integer: 'many'",
+        ),
+        (
+            {"impressions": 1, "views": 1, "time_spent": 0},
+            False,
+            "Field 'downloads' is missing from the collection.getStats response",
+        ),
+        (
+            {"impressions": 1, "views": 1, "time_spent": 0, "downloads": 0},
+            True,
+            "Field 'pages' is missing from the collection.getStats response",
+        ),
+        (
+            {
+                "impressions": 1,
+                "views": 1,
+                "time_spent": 0,
+                "downloads": 0,
+                "pages": [{"page": 1, "clicks": -1}],
+            },
+            True,
+            "Field 'clicks' is not a non-negative integer: -1",
+        ),
+        (
+            [],
+            False,
+            "Field 'data' of the collection.getStats response is not an object: []",
+        ),
+    ],
+)
+async def test_collection_stats_malformed_answers(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+    data: Any,
+    include_pages: bool,
+    message: str,
+) -> None:
+    """Malformed figures are an error that names the field."""
+    _add_book_with_days(fake_flipsnack)
+    fake_flipsnack.data_override = data
+
+    error = await fails_with(
+        client.collection_stats("fxh4k89", include_pages=include_pages),
+        FlipsnackResponseError,
+        caplog,
+        action="collection.getStats",
+        fake=fake_flipsnack,
+    )
+
+    assert str(error) == message
+
+
+async def test_collection_stats_keep_secrets_out_of_errors(
+    fake_flipsnack: FakeFlipsnack,
+    client: FlipsnackClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Credentials the server echoes for a stats call are redacted, signature too."""
+    _add_book_with_days(fake_flipsnack)
+    await client.collection_stats("fxh4k89", start=date(2026, 3, 1))
+    signature = fake_flipsnack.requests[0].params["signature"]
+    fake_flipsnack.envelope_override = {
+        "code": 43,
+        "status": f"No {API_KEY} {API_SECRET} {signature}",
+    }
+
+    error = await fails_with(
+        client.collection_stats("fxh4k89", start=date(2026, 3, 1)),
+        FlipsnackFlipbookNotFoundError,
+        caplog,
+        action="collection.getStats",
+        fake=fake_flipsnack,
+    )
+
+    assert error.status == "No **REDACTED** **REDACTED** **REDACTED**"
+    assert API_KEY not in repr(client)
+    assert API_SECRET not in repr(client)

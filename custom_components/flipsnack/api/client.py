@@ -1,6 +1,7 @@
 """Asynchronous client for the Flipsnack REST API."""
 
 import asyncio
+from datetime import date
 from http import HTTPStatus
 import json
 import logging
@@ -14,6 +15,7 @@ from .exceptions import (
     FlipsnackApiError,
     FlipsnackConnectionError,
     FlipsnackError,
+    FlipsnackFlipbookNotFoundError,
     FlipsnackInvalidApiKeyError,
     FlipsnackInvalidSignatureError,
     FlipsnackMaintenanceError,
@@ -21,19 +23,35 @@ from .exceptions import (
     FlipsnackRequestError,
     FlipsnackResponseError,
 )
-from .models import UserStats
+from .models import (
+    CollectionStats,
+    Flipbook,
+    FlipbookStatus,
+    UserStats,
+    read_flipbook_list,
+)
 from .signing import sign
 
 LOGGER = logging.getLogger(__package__)
 
 REDACTED: Final = "**REDACTED**"
 
+# How many flipbooks collections() asks for per collection.getList call. Flipsnack
+# may answer fewer: its page size cap is not documented.
+PAGE_SIZE: Final = 100
+# collections() gives up after this many collection.getList calls, whatever the
+# count says; every call must list a flipbook not listed before, so it needs at
+# most as many calls as there are flipbooks.
+MAX_LIST_PAGES: Final = 1000
+
 _ERRORS_BY_CODE: Final[dict[int, type[FlipsnackApiError]]] = {
     StatusCode.MAINTENANCE: FlipsnackMaintenanceError,
     StatusCode.REQUESTS_PER_SECOND_EXCEEDED: FlipsnackRateLimitError,
     StatusCode.REQUESTS_PER_MINUTE_EXCEEDED: FlipsnackRateLimitError,
     StatusCode.INVALID_CREDENTIALS: FlipsnackInvalidApiKeyError,
+    StatusCode.FORBIDDEN: FlipsnackFlipbookNotFoundError,
     StatusCode.INVALID_SIGNATURE: FlipsnackInvalidSignatureError,
+    StatusCode.INVALID_COLLECTION_HASH: FlipsnackFlipbookNotFoundError,
 }
 
 
@@ -75,6 +93,118 @@ class FlipsnackClient:
             FlipsnackError: The call failed; the subclass tells why.
         """
         return UserStats.from_api(await self._request("user.getStats"))
+
+    async def collections(
+        self, *, status: FlipbookStatus | None = None, query: str | None = None
+    ) -> list[Flipbook]:
+        """List the flipbooks of the account, every page of them.
+
+        Flipsnack does not document whether `from` counts from 0 or 1, nor how
+        many flipbooks a call may answer. So each call asks for PAGE_SIZE
+        flipbooks from the number already listed on, duplicates are dropped, and
+        the listing ends once it holds `collectionCount` flipbooks.
+
+        Args:
+            status: List only the flipbooks of this status.
+            query: List only the flipbooks whose title or description holds it;
+                an empty query lists them all.
+
+        Returns:
+            The flipbooks in the order Flipsnack lists them, each once; for a hash
+            listed twice, the first listing counts.
+
+        Raises:
+            FlipsnackResponseError: An answer is malformed, or the listing is not
+                consistent: the count changes, a call lists no new flipbook before
+                the count is reached, more flipbooks than the count are listed, or
+                MAX_LIST_PAGES calls do not reach the count. No partial list is
+                returned.
+            FlipsnackError: A call failed; the subclass tells why.
+        """
+        action = "collection.getList"
+        filters: dict[str, str] = {}
+        if status is not None:
+            filters["collectionStatus"] = str(status)
+        if query:
+            filters["query"] = query
+        flipbooks: dict[str, Flipbook] = {}
+        total: int | None = None
+        for _ in range(MAX_LIST_PAGES):
+            listed = len(flipbooks)
+            paging = {"from": str(listed), "to": str(listed + PAGE_SIZE)}
+            count, page = read_flipbook_list(
+                await self._request(action, **filters, **paging)
+            )
+            if total is not None and count != total:
+                raise FlipsnackResponseError(
+                    f"The {action} count changed from {total} to {count} while"
+                    " the flipbooks were listed"
+                )
+            total = count
+            for flipbook in page:
+                flipbooks.setdefault(flipbook.hash, flipbook)
+            if len(flipbooks) > total:
+                raise FlipsnackResponseError(
+                    f"{action} listed {len(flipbooks)} flipbooks, more than its"
+                    f" count of {total}"
+                )
+            if len(flipbooks) == total:
+                return list(flipbooks.values())
+            if len(flipbooks) == listed:
+                problem = "repeats flipbooks it listed" if page else "stopped short"
+                raise FlipsnackResponseError(
+                    f"{action} {problem}: {listed} of {total} flipbooks listed"
+                )
+        raise FlipsnackResponseError(
+            f"{action} listed {len(flipbooks)} of {total} flipbooks in"
+            f" {MAX_LIST_PAGES} calls, and the client stops there"
+        )
+
+    async def collection_stats(
+        self,
+        collection_hash: str,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        include_pages: bool = False,
+    ) -> CollectionStats:
+        """Get the statistics of one flipbook.
+
+        Flipsnack does not document its time zone, nor the range it covers when
+        no dates are given; it is presumably the flipbook's whole life.
+
+        Args:
+            collection_hash: The hash of the flipbook.
+            start: The first day to count; None leaves the range open there. A
+                datetime counts as its date.
+            end: The last day to count, included; None leaves the range open
+                there. A datetime counts as its date.
+            include_pages: Whether to get the statistics of each page too.
+
+        Raises:
+            ValueError: The hash is empty, or end is before start; no call is made.
+            FlipsnackFlipbookNotFoundError: The flipbook was deleted, belongs to
+                another account, or the hash is invalid.
+            FlipsnackError: The call failed; the subclass tells why.
+        """
+        if not collection_hash.strip():
+            raise ValueError("The flipbook hash is empty")
+        first = None if start is None else _day_of(start)
+        last = None if end is None else _day_of(end)
+        if first is not None and last is not None and last < first:
+            raise ValueError(f"The range ends on {last}, before it starts on {first}")
+        params = {"collectionHash": collection_hash}
+        if first is not None:
+            params["startDate"] = first.isoformat()
+        if last is not None:
+            params["endDate"] = last.isoformat()
+        if include_pages:
+            # Sent and signed as this exact text, not as Python's "True".
+            params["includePageStats"] = "true"
+        return CollectionStats.from_api(
+            await self._request("collection.getStats", **params),
+            include_pages=include_pages,
+        )
 
     async def _request(self, action: str, **params: str) -> Any:
         """Call an API action and return the `data` of its answer.
@@ -145,6 +275,11 @@ class FlipsnackClient:
         # the signature. Raising outside the except blocks leaves them out of both
         # __cause__ and __context__.
         raise failure
+
+
+def _day_of(value: date) -> date:
+    """Return the day of a date, or of a datetime as its own time zone has it."""
+    return date(value.year, value.month, value.day)
 
 
 def _parse_envelope(body: bytes) -> tuple[int, dict[str, Any]] | None:
