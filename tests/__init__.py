@@ -1,7 +1,17 @@
 """Tests for the Flipsnack integration."""
 
+import asyncio
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.flipsnack.const import DOMAIN
 
 
 async def setup_integration(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
@@ -9,3 +19,39 @@ async def setup_integration(hass: HomeAssistant, config_entry: MockConfigEntry) 
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def _settle(hass: HomeAssistant) -> int:
+    """Wait until every update has finished or waits for a slot of the scheduler.
+
+    Waiting for the background tasks themselves would never end while one of them
+    waits for a slot: only simulated time frees it. Returns how many calls wait.
+    """
+    for _ in range(100_000):
+        await hass.async_block_till_done()
+        waiting = sum(
+            entry.runtime_data.scheduler.stats.waiting
+            for entry in hass.config_entries.async_loaded_entries(DOMAIN)
+        )
+        pending = [task for task in hass._background_tasks if not task.done()]
+        if len(pending) <= waiting:
+            return waiting
+        # Frozen time stops asyncio's timeouts; yielding lets loopback answers in.
+        await asyncio.sleep(0)
+    pytest.fail(f"updates never settled: {[task.get_stack() for task in pending]}")
+
+
+async def advance_time(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Let simulated time pass, in steps short enough for the paced calls."""
+    remaining = delta.total_seconds()
+    waiting = await _settle(hass)
+    while remaining > 0:
+        # Paced calls need the scheduler's second-long windows; between updates
+        # time may leap from one coordinator interval to the next.
+        step = min(remaining, 1.0 if waiting else 20.0)
+        freezer.tick(timedelta(seconds=step))
+        async_fire_time_changed(hass)
+        waiting = await _settle(hass)
+        remaining -= step

@@ -40,6 +40,11 @@ FIGURES_DAY = date(2026, 1, 15)
 HTML_PAGE = "<!DOCTYPE html><html><body><h1>We'll be right back</h1></body></html>"
 
 
+def _monotonic() -> float:
+    """Read the monotonic clock, looked up at each call so that a frozen one applies."""
+    return time.monotonic()
+
+
 def signature_for(secret: str, params: Mapping[str, str]) -> str:
     """Sign parameters the way the Flipsnack docs describe it.
 
@@ -191,7 +196,7 @@ class FakeFlipsnack:
         self.envelope_override: Any = None
         self.http_status = 200
         self.list_fault: ListFault | None = None
-        self.clock: Callable[[], float] = time.monotonic
+        self.clock: Callable[[], float] = _monotonic
         self.actions: dict[str, ActionHandler] = {
             "user.getStats": self._user_get_stats,
             "collection.getList": self._collection_get_list,

@@ -14,7 +14,7 @@ import yaml
 
 from custom_components.flipsnack.config_flow import CREDENTIALS_SCHEMA
 from custom_components.flipsnack.errors import _TRANSLATION_KEYS
-from custom_components.flipsnack.sensor import SENSORS
+from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
 
 ROOT = Path(__file__).parent.parent
 INTEGRATION = ROOT / "custom_components" / "flipsnack"
@@ -80,7 +80,7 @@ def test_every_error_has_a_text_in_flow_and_exceptions() -> None:
 
 def test_every_sensor_has_a_name_and_an_icon() -> None:
     """Sensor names and icons come from translation keys, with none left over."""
-    keys = {description.translation_key for description in SENSORS}
+    keys = {description.translation_key for description in ACCOUNT_SENSORS}
     assert keys == set(STRINGS["entity"]["sensor"])
     icons = _load(INTEGRATION / "icons.json")
     assert keys == set(icons["entity"]["sensor"])

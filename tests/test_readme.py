@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from custom_components.flipsnack.sensor import SENSORS
+from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -22,7 +22,9 @@ STRINGS = json.loads(
         encoding="utf-8"
     )
 )
-ENTITY_IDS = [f"sensor.flipsnack_7832_{description.key}" for description in SENSORS]
+ENTITY_IDS = [
+    f"sensor.flipsnack_7832_{description.key}" for description in ACCOUNT_SENSORS
+]
 ENTITY_ID_PATTERN = re.compile(r"\bsensor\.flipsnack_[a-z0-9_]+")
 FENCE = re.compile(r"^```(\S*)\s*$")
 
@@ -113,10 +115,10 @@ def test_sensor_table_names_the_sensors() -> None:
     cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in body]
     assert [row[0] for row in cells] == [
         STRINGS["entity"]["sensor"][description.translation_key]["name"]
-        for description in SENSORS
+        for description in ACCOUNT_SENSORS
     ]
     assert [row[2] for row in cells] == [
-        str(description.state_class) for description in SENSORS
+        str(description.state_class) for description in ACCOUNT_SENSORS
     ]
 
 

@@ -10,7 +10,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.flipsnack.sensor import SENSORS
+from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
 
 from . import setup_integration
 from .fake_flipsnack import FakeFlipsnack
@@ -40,7 +40,8 @@ async def test_sensors(
         entity_registry, init_integration.entry_id
     )
     assert sorted(entity.unique_id for entity in entities) == sorted(
-        f"{init_integration.entry_id}_{description.key}" for description in SENSORS
+        f"{init_integration.entry_id}_{description.key}"
+        for description in ACCOUNT_SENSORS
     )
     for entity in entities:
         assert hass.states.get(entity.entity_id) is not None
@@ -66,7 +67,7 @@ async def test_sensors_belong_to_one_service_device(
     entities = er.async_entries_for_config_entry(
         entity_registry, init_integration.entry_id
     )
-    assert len(entities) == len(SENSORS) == 5
+    assert len(entities) == len(ACCOUNT_SENSORS) == 5
     assert {entity.device_id for entity in entities} == {device.id}
 
     _skip_registry_snapshot_on_older_home_assistant()

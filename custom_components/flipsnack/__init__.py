@@ -1,26 +1,110 @@
-"""The Flipsnack integration: account statistics from the Flipsnack API."""
+"""The Flipsnack integration: account and flipbook statistics from the Flipsnack API."""
 
-from homeassistant.const import Platform
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceEntry, DeviceEntryType
 
+from .api_endpoint import async_create_client
+from .const import (
+    CONF_API_SECRET,
+    CONF_FLIPBOOKS,
+    CONF_TRACKING,
+    FLIPSNACK_APP_URL,
+    Tracking,
+)
 from .coordinator import (
+    FlipsnackAccountCoordinator,
     FlipsnackConfigEntry,
     FlipsnackData,
-    FlipsnackDataUpdateCoordinator,
+    FlipsnackFlipbooksCoordinator,
+    account_device_identifier,
+    async_remove_flipbook_devices,
+    flipbook_hash_of,
+    flipbook_store,
 )
+from .scheduler import RequestScheduler
 
 PLATFORMS: list[Platform] = [Platform.SENSOR]
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> bool:
     """Set up Flipsnack from a config entry."""
-    coordinator = FlipsnackDataUpdateCoordinator(hass, entry)
-    await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = FlipsnackData(account=coordinator)
+    scheduler = RequestScheduler(hass)
+    client = async_create_client(
+        hass,
+        entry.data[CONF_API_KEY],
+        entry.data[CONF_API_SECRET],
+        request_gate=scheduler.async_wait_for_slot,
+    )
+    entry.async_on_unload(scheduler.async_shutdown)
+
+    account = FlipsnackAccountCoordinator(hass, entry, client, scheduler)
+    await account.async_config_entry_first_refresh()
+
+    # The flipbook devices link to the account's device, so it must exist first.
+    account_device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={account_device_identifier(entry)},
+        entry_type=DeviceEntryType.SERVICE,
+        manufacturer="Flipsnack",
+        name=entry.title,
+        configuration_url=FLIPSNACK_APP_URL,
+    )
+
+    flipbooks = None
+    tracking = Tracking(entry.options.get(CONF_TRACKING, Tracking.NONE))
+    if tracking is Tracking.NONE:
+        async_remove_flipbook_devices(hass, entry)
+    else:
+        flipbooks = FlipsnackFlipbooksCoordinator(
+            hass,
+            entry,
+            client,
+            scheduler,
+            tracking=tracking,
+            chosen=entry.options.get(CONF_FLIPBOOKS, ()),
+        )
+        await flipbooks.async_load()
+
+    entry.runtime_data = FlipsnackData(
+        client=client,
+        scheduler=scheduler,
+        account_device_id=account_device.id,
+        account=account,
+        flipbooks=flipbooks,
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+
+    if flipbooks is not None and flipbooks.listing_due:
+        # In the background, so that a long listing does not hold up the setup; the
+        # sensor platform adds the devices of new flipbooks when it arrives.
+        entry.async_create_background_task(
+            hass, flipbooks.async_refresh(), "flipsnack flipbook listing"
+        )
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> bool:
     """Unload a Flipsnack config entry."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: FlipsnackConfigEntry, device: DeviceEntry
+) -> bool:
+    """Let the user delete the device of a flipbook that is no longer tracked."""
+    flipbook_hash = flipbook_hash_of(entry, device)
+    if flipbook_hash is None:
+        return False  # the account's device goes with the entry
+    if entry.state is not ConfigEntryState.LOADED:
+        # Nothing tracks it now; the next listing brings it back if it is tracked.
+        return True
+    flipbooks = entry.runtime_data.flipbooks
+    return flipbooks is None or flipbook_hash not in flipbooks.data.flipbooks
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> None:
+    """Delete the stored flipbook figures of a removed entry."""
+    await flipbook_store(hass, entry).async_remove()

@@ -4,6 +4,7 @@ Flipsnack's own API, unless a developer points Home Assistant at another one (th
 a fake) with an environment variable before it starts. Nothing in the UI can change this.
 """
 
+from collections.abc import Awaitable, Callable
 import os
 from typing import Final
 
@@ -20,7 +21,11 @@ _API_URL: HassKey[str] = HassKey(f"{DOMAIN}_api_url")
 
 @callback
 def async_create_client(
-    hass: HomeAssistant, api_key: str, api_secret: str
+    hass: HomeAssistant,
+    api_key: str,
+    api_secret: str,
+    *,
+    request_gate: Callable[[], Awaitable[None]] | None = None,
 ) -> FlipsnackClient:
     """Create a client of the API in use, on Home Assistant's shared web session."""
     return FlipsnackClient(
@@ -28,6 +33,7 @@ def async_create_client(
         api_secret,
         session=async_get_clientsession(hass),
         base_url=_async_api_url(hass),
+        request_gate=request_gate,
     )
 
 

@@ -1,22 +1,47 @@
 """Config flow for Flipsnack: add, re-authenticate and reconfigure an account."""
 
 from collections.abc import Mapping
+from datetime import timedelta
 import hashlib
 from typing import Any, override
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
 from homeassistant.const import CONF_API_KEY
+from homeassistant.core import callback
 from homeassistant.helpers.selector import (
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
 )
 import probatio as vol
 
-from .api import FlipsnackError
+from .api import Flipbook, FlipbookStatus, FlipsnackError
 from .api_endpoint import async_create_client
-from .const import API_GUIDE_URL, CONF_API_SECRET, DOMAIN, LOGGER
+from .const import (
+    API_GUIDE_URL,
+    CONF_API_SECRET,
+    CONF_FLIPBOOKS,
+    CONF_TRACKING,
+    DOMAIN,
+    FLIPBOOK_CALLS_PER_MINUTE,
+    LOGGER,
+    MIN_FLIPBOOK_CYCLE,
+    Tracking,
+    flipbook_cycle,
+)
+from .coordinator import FlipsnackConfigEntry
 from .errors import translation_key
+from .scheduler import Priority, SchedulerClosedError
 
 _SECRET_SELECTOR = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="off")
@@ -48,6 +73,12 @@ class FlipsnackConfigFlow(ConfigFlow, domain=DOMAIN):
     """Asks for the API key and secret and checks them with a live call."""
 
     VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> FlipsnackOptionsFlow:
+        """Return the options flow: which flipbooks get devices."""
+        return FlipsnackOptionsFlow()
 
     @override
     async def async_step_user(
@@ -173,3 +204,173 @@ class FlipsnackConfigFlow(ConfigFlow, domain=DOMAIN):
                 **(placeholders or {}),
             },
         )
+
+
+class FlipsnackOptionsFlow(OptionsFlowWithReload):
+    """Chooses which flipbooks become devices with statistics sensors."""
+
+    config_entry: FlipsnackConfigEntry
+
+    def __init__(self) -> None:
+        """Start without a listing; the first step fetches one."""
+        self._listing: list[Flipbook] | None = None
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Open the options of the entry."""
+        return await self.async_step_flipbooks()
+
+    async def async_step_flipbooks(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask whether to track no flipbooks, all published ones, or a chosen list."""
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            tracking = Tracking(user_input[CONF_TRACKING])
+            if tracking is not Tracking.CHOSEN:
+                return self.async_create_entry(
+                    data={
+                        **self.config_entry.options,
+                        CONF_TRACKING: tracking,
+                        CONF_FLIPBOOKS: [],
+                    }
+                )
+            # Choosing needs the list of flipbooks to choose from: the one fetched
+            # when the form opened, or a new try if that failed.
+            if self._listing is None:
+                errors = await self._async_list_flipbooks()
+            if not errors:
+                return await self.async_step_choose_flipbooks()
+        elif self._listing is None:
+            errors = await self._async_list_flipbooks()
+        if errors.get("base") == "not_loaded":
+            return self.async_abort(reason="not_loaded")
+
+        published = self._published()
+        return self.async_show_form(
+            step_id="flipbooks",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(
+                    {
+                        vol.Required(CONF_TRACKING): SelectSelector(
+                            SelectSelectorConfig(
+                                options=[tracking.value for tracking in Tracking],
+                                translation_key=CONF_TRACKING,
+                                mode=SelectSelectorMode.LIST,
+                            )
+                        )
+                    }
+                ),
+                {
+                    CONF_TRACKING: self.config_entry.options.get(
+                        CONF_TRACKING, Tracking.NONE
+                    )
+                },
+            ),
+            errors=errors,
+            description_placeholders={
+                "published": "?" if published is None else str(len(published)),
+                "cycle_minutes": _minutes(
+                    flipbook_cycle(0 if published is None else len(published))
+                ),
+            },
+        )
+
+    async def async_step_choose_flipbooks(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose flipbooks by title from the listing, or type a flipbook's hash."""
+        listing = self._listing or []
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            chosen = list(
+                dict.fromkeys(
+                    text.strip() for text in user_input[CONF_FLIPBOOKS] if text.strip()
+                )
+            )
+            statuses = {flipbook.hash: flipbook for flipbook in listing}
+            if not chosen:
+                errors[CONF_FLIPBOOKS] = "no_flipbook_chosen"
+            elif any(
+                h in statuses and statuses[h].status is FlipbookStatus.EDITABLE
+                for h in chosen
+            ):
+                errors[CONF_FLIPBOOKS] = "editable_flipbook"
+            elif any(h not in statuses or not statuses[h].published for h in chosen):
+                errors[CONF_FLIPBOOKS] = "unknown_flipbook"
+            else:
+                return self.async_create_entry(
+                    data={
+                        **self.config_entry.options,
+                        CONF_TRACKING: Tracking.CHOSEN,
+                        CONF_FLIPBOOKS: chosen,
+                    }
+                )
+
+        published = self._published() or []
+        options = [
+            SelectOptionDict(
+                value=flipbook.hash,
+                label=f"{flipbook.title} ({flipbook.hash})"
+                if flipbook.title
+                else flipbook.hash,
+            )
+            for flipbook in published
+        ]
+        return self.async_show_form(
+            step_id="choose_flipbooks",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(
+                    {
+                        vol.Required(CONF_FLIPBOOKS): SelectSelector(
+                            SelectSelectorConfig(
+                                options=options,
+                                multiple=True,
+                                custom_value=True,
+                                sort=True,
+                            )
+                        )
+                    }
+                ),
+                user_input
+                or {CONF_FLIPBOOKS: self.config_entry.options.get(CONF_FLIPBOOKS, [])},
+            ),
+            errors=errors,
+            description_placeholders={
+                "cycle_minutes": _minutes(MIN_FLIPBOOK_CYCLE),
+                "flipbooks_at_minimum_cycle": str(
+                    int(MIN_FLIPBOOK_CYCLE.total_seconds() // 60)
+                    * FLIPBOOK_CALLS_PER_MINUTE
+                ),
+            },
+        )
+
+    def _published(self) -> list[Flipbook] | None:
+        """Return the published flipbooks of the listing, if there is one."""
+        if self._listing is None:
+            return None
+        return [flipbook for flipbook in self._listing if flipbook.published]
+
+    async def _async_list_flipbooks(self) -> dict[str, str]:
+        """Fetch the account's flipbooks ahead of any polling; return form errors."""
+        runtime_data = self.config_entry.runtime_data
+        try:
+            self._listing = await runtime_data.scheduler.async_call(
+                runtime_data.client.collections, priority=Priority.INTERACTIVE
+            )
+        except SchedulerClosedError:
+            return {"base": "not_loaded"}
+        except FlipsnackError as err:
+            key = translation_key(err)
+            if key in _UNEXPECTED_ERRORS:
+                LOGGER.exception("Unexpected answer from Flipsnack to the listing")
+            return {"base": key}
+        return {}
+
+
+def _minutes(duration: timedelta) -> str:
+    """Format a duration as whole minutes, for a form's description."""
+    return str(int(duration.total_seconds() // 60))

@@ -1,7 +1,9 @@
 """Constants for the Flipsnack integration."""
 
 from datetime import timedelta
+from enum import StrEnum
 import logging
+import math
 from typing import Final
 
 DOMAIN: Final = "flipsnack"
@@ -14,3 +16,38 @@ SCAN_INTERVAL: Final = timedelta(minutes=10)
 
 FLIPSNACK_APP_URL: Final = "https://app.flipsnack.com/"
 API_GUIDE_URL: Final = "https://developers.flipsnack.com/getting-started"
+
+# Options of an entry: which flipbooks get devices of their own.
+CONF_TRACKING: Final = "tracking"
+CONF_FLIPBOOKS: Final = "flipbooks"
+
+
+class Tracking(StrEnum):
+    """Which flipbooks of the account get a device with statistics sensors."""
+
+    NONE = "none"
+    ALL = "all"  # every published flipbook, new ones included
+    CHOSEN = "chosen"
+
+
+# A flipbook listing is refreshed this often, to follow new, renamed and deleted flipbooks.
+CATALOG_INTERVAL: Final = timedelta(minutes=30)
+# After a failed listing the figures go on for this long before the next try.
+LISTING_RETRY: Final = timedelta(minutes=5)
+# The flipbook statistics rotation wakes up this often and refreshes the stalest flipbooks.
+FLIPBOOK_UPDATE_INTERVAL: Final = timedelta(minutes=1)
+# Of the scheduler's 20 calls a minute, the rotation takes 15: the rest stays free for the
+# account poll, the listing, the flows and the action.
+FLIPBOOK_CALLS_PER_MINUTE: Final = 15
+# Each flipbook is refreshed at most this often, however few there are.
+MIN_FLIPBOOK_CYCLE: Final = timedelta(minutes=30)
+# Figures older than this many cycles are too old to show.
+STALE_AFTER_CYCLES: Final = 3
+
+
+def flipbook_cycle(count: int) -> timedelta:
+    """Return how often each of count tracked flipbooks is refreshed."""
+    return max(
+        MIN_FLIPBOOK_CYCLE,
+        timedelta(minutes=math.ceil(count / FLIPBOOK_CALLS_PER_MINUTE)),
+    )

@@ -7,25 +7,49 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_API_SECRET
+from .const import CONF_API_SECRET, CONF_FLIPBOOKS, Tracking
 from .coordinator import FlipsnackConfigEntry
 
-# The title and unique id are derived from the API key; neither is needed to debug.
-TO_REDACT = {CONF_API_KEY, CONF_API_SECRET, "title", "unique_id"}
+# The title and unique id are derived from the API key; neither is needed to debug. The
+# hash of an unlisted flipbook is the link to it, so chosen hashes are left out too.
+TO_REDACT = {CONF_API_KEY, CONF_API_SECRET, CONF_FLIPBOOKS, "title", "unique_id"}
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: FlipsnackConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry, the latest statistics and the last error, without credentials."""
-    coordinator = entry.runtime_data.account
-    last_error = coordinator.last_exception
+    """Return the entry, the latest figures and how the calls go, without credentials."""
+    data = entry.runtime_data
+    account = data.account
     return {
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),
-        "last_update_success": coordinator.last_update_success,
+        "last_update_success": account.last_update_success,
         # The client already keeps the key, secret and signature out of its errors.
-        "last_error": f"{type(last_error).__name__}: {last_error}"
-        if last_error
-        else None,
-        "stats": asdict(coordinator.data),
+        "last_error": _describe(account.last_exception),
+        "stats": asdict(account.data),
+        "flipbooks": _flipbooks(entry),
+        "scheduler": asdict(data.scheduler.stats),
     }
+
+
+def _flipbooks(entry: FlipsnackConfigEntry) -> dict[str, Any]:
+    """Describe the flipbook tracking by counts only: titles and hashes are the user's."""
+    coordinator = entry.runtime_data.flipbooks
+    if coordinator is None:
+        return {"tracking": Tracking.NONE}
+    flipbooks = coordinator.data
+    return {
+        "tracking": coordinator.tracking,
+        "tracked": len(flipbooks.flipbooks),
+        "with_figures": sum(
+            1 for h in flipbooks.flipbooks if coordinator.figures_of(h) is not None
+        ),
+        "cycle_minutes": coordinator.cycle.total_seconds() / 60,
+        "listed_at": flipbooks.listed_at.isoformat() if flipbooks.listed_at else None,
+        "last_update_success": coordinator.last_update_success,
+        "last_error": _describe(coordinator.last_exception),
+    }
+
+
+def _describe(error: BaseException | None) -> str | None:
+    return f"{type(error).__name__}: {error}" if error else None

@@ -1,12 +1,18 @@
 """How the API client's errors are told to the user, in one place.
 
-The config flow shows these keys as form errors, the coordinator raises them as translated
-exceptions; strings.json has a text for each key in both sections.
+The config and options flows show these keys as form errors, the coordinators and the
+action raise them as translated exceptions; strings.json has a text for each key in both
+sections.
 """
 
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
+
 from .api import (
+    FlipsnackAuthenticationError,
     FlipsnackConnectionError,
     FlipsnackError,
+    FlipsnackFlipbookNotFoundError,
     FlipsnackInvalidApiKeyError,
     FlipsnackInvalidSignatureError,
     FlipsnackMaintenanceError,
@@ -14,6 +20,7 @@ from .api import (
     FlipsnackRequestError,
     FlipsnackResponseError,
 )
+from .const import DOMAIN
 
 _TRANSLATION_KEYS: tuple[tuple[type[FlipsnackError], str], ...] = (
     (FlipsnackInvalidApiKeyError, "invalid_api_key"),
@@ -22,6 +29,7 @@ _TRANSLATION_KEYS: tuple[tuple[type[FlipsnackError], str], ...] = (
     (FlipsnackMaintenanceError, "maintenance"),
     (FlipsnackConnectionError, "cannot_connect"),
     (FlipsnackResponseError, "invalid_response"),
+    (FlipsnackFlipbookNotFoundError, "flipbook_not_found"),
     (FlipsnackRequestError, "request_rejected"),
 )
 
@@ -32,3 +40,19 @@ def translation_key(err: FlipsnackError) -> str:
         if isinstance(err, error_type):
             return key
     return "unknown"
+
+
+def update_error(err: FlipsnackError) -> ConfigEntryAuthFailed | UpdateFailed:
+    """Return what a coordinator raises for err: reauth, or a translated failure."""
+    if isinstance(err, FlipsnackAuthenticationError):
+        return ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key=translation_key(err)
+        )
+    return UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key=translation_key(err),
+        translation_placeholders={"error": str(err)},
+        retry_after=(
+            err.retry_after if isinstance(err, FlipsnackRateLimitError) else None
+        ),
+    )

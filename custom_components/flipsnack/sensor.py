@@ -1,7 +1,8 @@
-"""Sensors for the Flipsnack account statistics."""
+"""Sensors for the statistics of the Flipsnack account and its tracked flipbooks."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -10,38 +11,64 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import UnitOfTime
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import UserStats
-from .coordinator import FlipsnackConfigEntry
-from .entity import FlipsnackEntity
+from .coordinator import FlipsnackConfigEntry, FlipsnackFlipbooksCoordinator
+from .entity import FlipsnackEntity, FlipsnackFlipbookEntity
 
-# The coordinator fetches for all entities; they never update on their own.
+# The coordinators fetch for all entities; they never update on their own.
 PARALLEL_UPDATES = 0
 
 
+class Figures(Protocol):
+    """The figures Flipsnack reports for the account and for each flipbook."""
+
+    @property
+    def impressions(self) -> int:
+        """How many times a player was loaded."""
+
+    @property
+    def views(self) -> int:
+        """How many times someone interacted with a player."""
+
+    @property
+    def time_spent(self) -> int:
+        """Total viewing time, in seconds."""
+
+    @property
+    def downloads(self) -> int:
+        """How many times a document was downloaded."""
+
+
+# Contravariant, so that a description that reads any figures serves the account too; the
+# type parameter syntax cannot declare that for a frozen dataclass field.
+_DataT_contra = TypeVar("_DataT_contra", contravariant=True)
+
+
 @dataclass(frozen=True, kw_only=True)
-class FlipsnackSensorEntityDescription(SensorEntityDescription):
+class FlipsnackSensorEntityDescription(SensorEntityDescription, Generic[_DataT_contra]):  # noqa: UP046
     """Describes a Flipsnack statistics sensor."""
 
-    value_fn: Callable[[UserStats], int]
+    value_fn: Callable[[_DataT_contra], int]
 
 
-# Account totals shrink when a flipbook is deleted. With state class "total" the recorder
-# takes such a drop as a change of the sum; "total_increasing" would take it as a meter reset.
-SENSORS: tuple[FlipsnackSensorEntityDescription, ...] = (
+# Totals shrink when a flipbook is deleted or its statistics are reset. With state class
+# "total" the recorder takes such a drop as a change of the sum; "total_increasing" would
+# take it as a meter reset.
+FIGURE_SENSORS: tuple[FlipsnackSensorEntityDescription[Figures], ...] = (
     FlipsnackSensorEntityDescription(
         key="impressions",
         translation_key="impressions",
         state_class=SensorStateClass.TOTAL,
-        value_fn=lambda stats: stats.impressions,
+        value_fn=lambda figures: figures.impressions,
     ),
     FlipsnackSensorEntityDescription(
         key="views",
         translation_key="views",
         state_class=SensorStateClass.TOTAL,
-        value_fn=lambda stats: stats.views,
+        value_fn=lambda figures: figures.views,
     ),
     FlipsnackSensorEntityDescription(
         key="time_spent",
@@ -51,20 +78,26 @@ SENSORS: tuple[FlipsnackSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.HOURS,
         suggested_display_precision=1,
-        value_fn=lambda stats: stats.time_spent,
+        value_fn=lambda figures: figures.time_spent,
     ),
     FlipsnackSensorEntityDescription(
         key="downloads",
         translation_key="downloads",
         state_class=SensorStateClass.TOTAL,
-        value_fn=lambda stats: stats.downloads,
+        value_fn=lambda figures: figures.downloads,
     ),
-    FlipsnackSensorEntityDescription(
-        key="api_uploads_left",
-        translation_key="api_uploads_left",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda stats: stats.api_uploads_left,
-    ),
+)
+
+API_UPLOADS_LEFT_SENSOR = FlipsnackSensorEntityDescription[UserStats](
+    key="api_uploads_left",
+    translation_key="api_uploads_left",
+    state_class=SensorStateClass.MEASUREMENT,
+    value_fn=lambda stats: stats.api_uploads_left,
+)
+
+ACCOUNT_SENSORS: tuple[FlipsnackSensorEntityDescription[UserStats], ...] = (
+    *FIGURE_SENSORS,
+    API_UPLOADS_LEFT_SENSOR,
 )
 
 
@@ -73,19 +106,61 @@ async def async_setup_entry(
     entry: FlipsnackConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Create the statistics sensors of a Flipsnack account."""
-    coordinator = entry.runtime_data.account
+    """Create the account's sensors, and those of each tracked flipbook as it appears."""
+    data = entry.runtime_data
     async_add_entities(
-        FlipsnackSensorEntity(coordinator, description) for description in SENSORS
+        FlipsnackAccountSensorEntity(data.account, description)
+        for description in ACCOUNT_SENSORS
     )
+    if data.flipbooks is not None:
+        _async_follow_flipbooks(entry, data.flipbooks, async_add_entities)
 
 
-class FlipsnackSensorEntity(FlipsnackEntity, SensorEntity):
+@callback
+def _async_follow_flipbooks(
+    entry: FlipsnackConfigEntry,
+    coordinator: FlipsnackFlipbooksCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors of every tracked flipbook, now and whenever a new one appears."""
+    known: set[str] = set()
+
+    @callback
+    def add_new_flipbooks() -> None:
+        tracked = coordinator.data.flipbooks
+        # A flipbook that is dropped loses its device and entities; should it come
+        # back, it gets new ones.
+        known.intersection_update(tracked)
+        new = [flipbook for h, flipbook in tracked.items() if h not in known]
+        known.update(flipbook.hash for flipbook in new)
+        async_add_entities(
+            FlipsnackFlipbookSensorEntity(coordinator, flipbook, description)
+            for flipbook in new
+            for description in FIGURE_SENSORS
+        )
+
+    add_new_flipbooks()
+    entry.async_on_unload(coordinator.async_add_listener(add_new_flipbooks))
+
+
+class FlipsnackAccountSensorEntity(FlipsnackEntity, SensorEntity):
     """One figure of the account statistics."""
 
-    entity_description: FlipsnackSensorEntityDescription
+    entity_description: FlipsnackSensorEntityDescription[UserStats]
 
     @property
     def native_value(self) -> int:
         """Return the figure from the latest statistics."""
         return self.entity_description.value_fn(self.coordinator.data)
+
+
+class FlipsnackFlipbookSensorEntity(FlipsnackFlipbookEntity, SensorEntity):
+    """One figure of a tracked flipbook."""
+
+    entity_description: FlipsnackSensorEntityDescription[Figures]
+
+    @property
+    def native_value(self) -> int | None:
+        """Return the figure from the flipbook's latest figures."""
+        figures = self.coordinator.figures_of(self.flipbook_hash)
+        return None if figures is None else self.entity_description.value_fn(figures)

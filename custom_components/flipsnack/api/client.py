@@ -1,6 +1,7 @@
 """Asynchronous client for the Flipsnack REST API."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date
 from http import HTTPStatus
 import json
@@ -66,6 +67,7 @@ class FlipsnackClient:
         session: aiohttp.ClientSession,
         base_url: str = DEFAULT_BASE_URL,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        request_gate: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """Initialize the client.
 
@@ -75,12 +77,16 @@ class FlipsnackClient:
             session: The session to send requests with; the caller owns it.
             base_url: The URL of the Flipsnack API.
             request_timeout: Seconds a call may take, reading the answer included.
+            request_gate: Awaited before every HTTP request, the pages of a listing
+                included, so that the caller can pace them under Flipsnack's rate
+                limit. The wait does not count toward request_timeout.
         """
         self._api_key = api_key
         self._api_secret = api_secret
         self._session = session
         self.base_url = base_url
         self.request_timeout = request_timeout
+        self._request_gate = request_gate
 
     def __repr__(self) -> str:
         """Describe the client without its credentials."""
@@ -223,6 +229,8 @@ class FlipsnackClient:
         query["signature"] = sign(self._api_secret, query)
         secrets = (self._api_key, self._api_secret, query["signature"])
 
+        if self._request_gate is not None:
+            await self._request_gate()
         LOGGER.debug("Calling Flipsnack action %s", action)
         http_status, body = await self._fetch(action, query, secrets)
         parsed = _parse_envelope(body)

@@ -1,0 +1,214 @@
+"""Paces every call to Flipsnack made with one API key under one budget.
+
+Flipsnack allows 60 calls a minute and 5 a second per API key (older docs: 30 and 3), and
+the customer's own tools share that budget. Every call the integration makes, polling, flows
+and actions alike, waits here for a slot, so no number of flipbooks can make the integration
+exceed its share.
+"""
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+import heapq
+import itertools
+import math
+from typing import Final
+
+from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
+
+from .api import FlipsnackRateLimitError
+from .const import LOGGER
+
+# The integration's share of Flipsnack's limits: a third of the current per-minute limit
+# and two thirds of the older one, so the customer's own tools keep room under both.
+CALLS_PER_MINUTE: Final = 20
+CALLS_PER_SECOND: Final = 2
+# After Flipsnack throttled the key, something else is using it heavily: for a while the
+# integration takes half of its share.
+REDUCED_CALLS_PER_MINUTE: Final = 10
+REDUCED_RATE_SECONDS: Final = 600.0
+# Flipsnack's windows may count a call at their edge; starting a little later keeps any
+# 60 s (or 1 s) window, edges included, within the share.
+_WINDOW_MARGIN: Final = 0.05
+
+
+class Priority(IntEnum):
+    """Who waits for a call; lower values are served first."""
+
+    INTERACTIVE = 0  # a person waits: config and options flows, actions
+    BACKGROUND = 1  # polling
+
+
+# The priority of the call a request belongs to. A call of the client can make several
+# requests (the pages of a listing); each of them waits with the call's priority.
+_PRIORITY: ContextVar[Priority] = ContextVar(
+    "flipsnack_request_priority", default=Priority.BACKGROUND
+)
+
+
+class SchedulerClosedError(Exception):
+    """The entry unloaded while a call waited for its slot."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SchedulerStats:
+    """What the scheduler has done, for diagnostics and benchmarks."""
+
+    calls: int
+    calls_last_minute: int
+    waiting: int
+    pauses: int
+    calls_per_minute: int
+    paused_for: float
+
+
+class RequestScheduler:
+    """Grants call slots in priority order within per-second and per-minute limits."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        *,
+        calls_per_minute: int = CALLS_PER_MINUTE,
+        calls_per_second: int = CALLS_PER_SECOND,
+    ) -> None:
+        """Create an idle scheduler."""
+        self._hass = hass
+        self._calls_per_minute = calls_per_minute
+        self._calls_per_second = calls_per_second
+        # The clock of the timers that wake the scheduler up.
+        self._clock = hass.loop.time
+        self._started: deque[float] = deque()
+        self._waiting: list[tuple[Priority, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._paused_until = 0.0
+        self._reduced_until = 0.0
+        self._calls = 0
+        self._pauses = 0
+        self._cancel_timer: CALLBACK_TYPE | None = None
+        self._timer_job = HassJob(self._on_timer, "flipsnack request scheduler")
+
+    async def async_call[T](
+        self,
+        call: Callable[[], Awaitable[T]],
+        *,
+        priority: Priority = Priority.BACKGROUND,
+    ) -> T:
+        """Make a call of the client, whose every request waits for a slot.
+
+        Raises:
+            FlipsnackError: The call failed. After a rate-limit error every call waits
+                for the pause Flipsnack asked for.
+        """
+        token = _PRIORITY.set(priority)
+        try:
+            return await call()
+        except FlipsnackRateLimitError as err:
+            self._throttled(err.retry_after)
+            raise
+        finally:
+            _PRIORITY.reset(token)
+
+    async def async_wait_for_slot(self) -> None:
+        """Wait until one more request fits; the client awaits this before each one."""
+        slot: asyncio.Future[None] = self._hass.loop.create_future()
+        heapq.heappush(self._waiting, (_PRIORITY.get(), next(self._order), slot))
+        self._grant_slots()
+        await slot
+
+    @property
+    def stats(self) -> SchedulerStats:
+        """Return the counters of the scheduler."""
+        now = self._clock()
+        return SchedulerStats(
+            calls=self._calls,
+            calls_last_minute=sum(1 for t in self._started if t > now - 60),
+            waiting=sum(1 for *_, slot in self._waiting if not slot.done()),
+            pauses=self._pauses,
+            calls_per_minute=self._current_calls_per_minute(now),
+            paused_for=max(0.0, self._paused_until - now),
+        )
+
+    @callback
+    def async_shutdown(self) -> None:
+        """Cancel the waiting calls and the timer, when the entry unloads."""
+        if self._cancel_timer is not None:
+            self._cancel_timer()
+            self._cancel_timer = None
+        for priority, _, slot in self._waiting:
+            if slot.done():
+                continue
+            if priority is Priority.INTERACTIVE:
+                # A flow or an action waits outside the entry's own tasks: it is told
+                # that the entry went away rather than cancelled.
+                slot.set_exception(SchedulerClosedError())
+            else:
+                slot.cancel()
+        self._waiting.clear()
+
+    def _current_calls_per_minute(self, now: float) -> int:
+        if now < self._reduced_until:
+            return min(self._calls_per_minute, REDUCED_CALLS_PER_MINUTE)
+        return self._calls_per_minute
+
+    @callback
+    def _throttled(self, retry_after: float) -> None:
+        """Pause every call after Flipsnack throttled the key, and lower the rate."""
+        now = self._clock()
+        self._pauses += 1
+        self._paused_until = max(self._paused_until, now + retry_after)
+        self._reduced_until = now + REDUCED_RATE_SECONDS
+        LOGGER.debug(
+            "Flipsnack throttled the API key; pausing all calls for %.0f s", retry_after
+        )
+        self._grant_slots()
+
+    @callback
+    def _on_timer(self, _now: datetime) -> None:
+        self._cancel_timer = None
+        self._grant_slots()
+
+    @callback
+    def _grant_slots(self) -> None:
+        """Start the waiting calls that fit now; wake up when the next one fits."""
+        while self._waiting:
+            if self._waiting[0][2].done():  # its caller was cancelled
+                heapq.heappop(self._waiting)
+                continue
+            now = self._clock()
+            delay = self._delay_until_free(now)
+            if delay > 0:
+                self._wake_in(delay)
+                return
+            _, _, slot = heapq.heappop(self._waiting)
+            self._started.append(now)
+            self._calls += 1
+            slot.set_result(None)
+
+    def _delay_until_free(self, now: float) -> float:
+        """Return how long the next call must wait, 0 if it may start now."""
+        while self._started and self._started[0] <= now - 60 - _WINDOW_MARGIN:
+            self._started.popleft()
+        delays = [self._paused_until - now]
+        per_minute = self._current_calls_per_minute(now)
+        if len(self._started) >= per_minute:
+            oldest_in_window = self._started[-per_minute]
+            delays.append(oldest_in_window + 60 + _WINDOW_MARGIN - now)
+        if len(self._started) >= self._calls_per_second:
+            oldest_in_second = self._started[-self._calls_per_second]
+            delays.append(oldest_in_second + 1 + _WINDOW_MARGIN - now)
+        return max(0.0, *delays)
+
+    @callback
+    def _wake_in(self, delay: float) -> None:
+        if self._cancel_timer is not None:
+            self._cancel_timer()
+        # Round up so the timer never fires a hair before the slot is free.
+        self._cancel_timer = async_call_later(
+            self._hass, math.ceil(delay * 1000) / 1000, self._timer_job
+        )
