@@ -2,11 +2,14 @@
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum, auto
 import hashlib
+import itertools
 import json
+import re
 import time
 from typing import Any
 
@@ -23,6 +26,16 @@ DEFAULT_STATS: Mapping[str, int] = {
 
 REQUESTS_PER_SECOND = 5
 REQUESTS_PER_MINUTE = 60
+
+# collection.getList answers at most this many flipbooks per call, fewer than the
+# client asks for, so that the client's paging is exercised. Flipsnack's own cap
+# is not documented.
+LIST_PAGE_CAP = 50
+
+FLIPBOOK_STATUSES = ("public", "unlisted", "editable")
+
+# The day `add_flipbook(totals=...)` and `add_flipbooks` put their figures on.
+FIGURES_DAY = date(2026, 1, 15)
 
 HTML_PAGE = "<!DOCTYPE html><html><body><h1>We'll be right back</h1></body></html>"
 
@@ -51,6 +64,72 @@ class FakeMode(StrEnum):
     TRUNCATED_JSON = auto()  # the connection drops halfway through the envelope
 
 
+class ListFault(StrEnum):
+    """A way collection.getList misbehaves, to test the client's guards."""
+
+    REPEAT_FIRST_PAGE = auto()  # answers the first page, whatever `from` says
+    STOP_SHORT = auto()  # answers no flipbooks when `from` is past 0
+
+
+@dataclass(slots=True)
+class FakeFigures:
+    """The statistics figures of a flipbook, for one day or summed over days."""
+
+    impressions: int = 0
+    views: int = 0
+    time_spent: int = 0  # seconds
+    downloads: int = 0
+
+    def add(self, other: FakeFigures) -> None:
+        """Add the figures of another day to these."""
+        self.impressions += other.impressions
+        self.views += other.views
+        self.time_spent += other.time_spent
+        self.downloads += other.downloads
+
+
+@dataclass(slots=True)
+class FakeFlipbook:
+    """A flipbook (a collection, in the API's words) of a fake account.
+
+    Attributes:
+        hash: The `collectionHash`.
+        title: The `collectionTitle`.
+        status: The `collectionStatus`: "public", "unlisted" or "editable".
+        description: The `collectionDescription`, which `query` also searches.
+        daily: The figures of each UTC day; days without figures are left out.
+        pages: The per-page entries `includePageStats=true` answers, whatever
+            the date range: dicts with page, views, clicks and time_spent.
+    """
+
+    hash: str
+    title: str
+    status: str = "public"
+    description: str = ""
+    daily: dict[date, FakeFigures] = field(default_factory=dict)
+    pages: list[dict[str, int]] = field(default_factory=list)
+
+    def totals(self, start: date | None = None, end: date | None = None) -> FakeFigures:
+        """Sum the figures of the days from start to end, both included.
+
+        A missing start or end leaves that side of the range open.
+        """
+        totals = FakeFigures()
+        for day, figures in self.daily.items():
+            if (start is None or day >= start) and (end is None or day <= end):
+                totals.add(figures)
+        return totals
+
+    def list_entry(self) -> dict[str, str]:
+        """Return the flipbook as an element of `data.collections`."""
+        return {
+            "collectionHash": self.hash,
+            "collectionTitle": self.title,
+            "collectionStatus": self.status,
+            "collectionDescription": self.description,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class RecordedRequest:
     """A request as the fake received it."""
@@ -68,6 +147,8 @@ class FakeAccount:
     api_secret: str
     stats: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_STATS))
     call_times: deque[float] = field(default_factory=deque)
+    # By hash; the insertion order is the order collection.getList lists them in.
+    flipbooks: dict[str, FakeFlipbook] = field(default_factory=dict)
 
 
 class FakeApiError(Exception):
@@ -95,7 +176,9 @@ class FakeFlipsnack:
         envelope_override: If not None, sent as the whole JSON body of every
             answer, after the request is recorded and delayed.
         http_status: The HTTP status that comes with JSON answers.
+        list_fault: If not None, how collection.getList misbehaves.
         clock: The time source of the rate limits; tests may replace it.
+        actions: The handler of each action; tests may wrap or replace them.
     """
 
     def __init__(self) -> None:
@@ -107,9 +190,12 @@ class FakeFlipsnack:
         self.data_override: Any = None
         self.envelope_override: Any = None
         self.http_status = 200
+        self.list_fault: ListFault | None = None
         self.clock: Callable[[], float] = time.monotonic
         self.actions: dict[str, ActionHandler] = {
             "user.getStats": self._user_get_stats,
+            "collection.getList": self._collection_get_list,
+            "collection.getStats": self._collection_get_stats,
         }
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -129,6 +215,96 @@ class FakeFlipsnack:
         self.accounts[api_key] = account
         return account
 
+    def add_flipbook(
+        self,
+        api_key: str,
+        *,
+        hash: str,  # noqa: A002 - the name the API gives it
+        title: str,
+        status: str = "public",
+        description: str = "",
+        daily: Mapping[date, FakeFigures] | None = None,
+        totals: FakeFigures | None = None,
+        pages: Iterable[Mapping[str, int]] | None = None,
+    ) -> FakeFlipbook:
+        """Give an account a flipbook, listed after the ones it has.
+
+        Args:
+            api_key: The API key of the account.
+            hash: The `collectionHash`; one the account has is replaced.
+            title: The `collectionTitle`.
+            status: The `collectionStatus`.
+            description: The `collectionDescription`.
+            daily: The figures of each UTC day.
+            totals: Figures to put on `FIGURES_DAY`, instead of `daily`.
+            pages: The per-page entries of `includePageStats=true`.
+        """
+        if daily is not None and totals is not None:
+            msg = "give daily or totals, not both"
+            raise ValueError(msg)
+        days = dict(daily or {})
+        if totals is not None:
+            days[FIGURES_DAY] = totals
+        flipbook = FakeFlipbook(
+            hash=hash,
+            title=title,
+            status=status,
+            description=description,
+            daily=days,
+            pages=[dict(page) for page in pages or ()],
+        )
+        flipbooks = self.accounts[api_key].flipbooks
+        flipbooks.pop(hash, None)
+        flipbooks[hash] = flipbook
+        return flipbook
+
+    def add_flipbooks(
+        self,
+        api_key: str,
+        count: int,
+        *,
+        status_cycle: Iterable[str] = FLIPBOOK_STATUSES,
+    ) -> list[FakeFlipbook]:
+        """Give an account `count` made-up flipbooks, the same ones every time.
+
+        The n-th flipbook the account has (from 1) is titled "Flipbook n", has a
+        hash derived from the API key and n, the next status of `status_cycle`,
+        figures n, 2n, 3n and n % 7 on `FIGURES_DAY`, and two pages of figures.
+        """
+        flipbooks = self.accounts[api_key].flipbooks
+        statuses = itertools.cycle(status_cycle)
+        added = []
+        number = len(flipbooks)
+        while len(added) < count:
+            number += 1
+            digest = hashlib.sha256(f"{api_key}/{number}".encode()).hexdigest()
+            if digest[:10] in flipbooks:
+                continue
+            added.append(
+                self.add_flipbook(
+                    api_key,
+                    hash=digest[:10],
+                    title=f"Flipbook {number}",
+                    status=next(statuses),
+                    description=f"Made-up flipbook number {number}",
+                    totals=FakeFigures(
+                        impressions=3 * number,
+                        views=2 * number,
+                        time_spent=number,
+                        downloads=number % 7,
+                    ),
+                    pages=[
+                        {"page": 1, "views": number, "clicks": 1, "time_spent": 10},
+                        {"page": 2, "views": 1, "clicks": 0, "time_spent": 5},
+                    ],
+                )
+            )
+        return added
+
+    def remove_flipbook(self, api_key: str, hash: str) -> None:  # noqa: A002
+        """Delete a flipbook of an account; it must have it."""
+        del self.accounts[api_key].flipbooks[hash]
+
     def reset(self) -> None:
         """Forget the requests and rate limit windows, and answer normally again."""
         self.requests.clear()
@@ -137,6 +313,7 @@ class FakeFlipsnack:
         self.data_override = None
         self.envelope_override = None
         self.http_status = 200
+        self.list_fault = None
         for account in self.accounts.values():
             account.call_times.clear()
 
@@ -236,6 +413,81 @@ class FakeFlipsnack:
         """Answer `user.getStats` with the account's totals."""
         return dict(account.stats)
 
+    async def _collection_get_list(
+        self,
+        account: FakeAccount,
+        params: dict[str, str],
+    ) -> dict[str, Any]:
+        """Answer `collection.getList` with one page of the matching flipbooks.
+
+        `collectionStatus` keeps the flipbooks of that status; `query` those whose
+        title or description holds it, ignoring case. `from` is the 0-based index
+        of the first flipbook to answer and `to` the index after the last one;
+        they default to 0 and `from` + LIST_PAGE_CAP, and at most LIST_PAGE_CAP
+        flipbooks are answered. `collectionCount` counts every matching flipbook.
+        """
+        flipbooks = list(account.flipbooks.values())
+        if "collectionStatus" in params:
+            status = params["collectionStatus"]
+            if status not in FLIPBOOK_STATUSES:
+                raise FakeApiError(40, "Bad request")
+            flipbooks = [book for book in flipbooks if book.status == status]
+        query = params.get("query", "").casefold()
+        flipbooks = [
+            book
+            for book in flipbooks
+            if query in book.title.casefold() or query in book.description.casefold()
+        ]
+        first = _read_index(params, "from", 0)
+        end = _read_index(params, "to", first + LIST_PAGE_CAP)
+        if end < first:
+            raise FakeApiError(40, "Bad request")
+        if self.list_fault is ListFault.REPEAT_FIRST_PAGE:
+            end -= first
+            first = 0
+        elif self.list_fault is ListFault.STOP_SHORT and first > 0:
+            end = first
+        end = min(end, first + LIST_PAGE_CAP)
+        return {
+            "collectionCount": len(flipbooks),
+            "collections": [book.list_entry() for book in flipbooks[first:end]],
+        }
+
+    async def _collection_get_stats(
+        self,
+        account: FakeAccount,
+        params: dict[str, str],
+    ) -> dict[str, Any]:
+        """Answer `collection.getStats` with a flipbook's figures.
+
+        The figures are summed over the days from `startDate` to `endDate`, both
+        included; either may be left out, to leave that side open.
+        """
+        collection_hash = params.get("collectionHash")
+        if not collection_hash:
+            raise FakeApiError(30, "Missing mandatory parameter")
+        flipbook = account.flipbooks.get(collection_hash)
+        if flipbook is None:
+            raise FakeApiError(43, "Forbidden")
+        start = _read_date(params, "startDate")
+        end = _read_date(params, "endDate")
+        if start is not None and end is not None and end < start:
+            raise FakeApiError(40, "Bad request")
+        include_pages = params.get("includePageStats", "false")
+        if include_pages not in {"true", "false"}:
+            raise FakeApiError(40, "Bad request")
+        totals = flipbook.totals(start, end)
+        data: dict[str, Any] = {
+            "impressions": totals.impressions,
+            "views": totals.views,
+            "time_spent": totals.time_spent,
+            "likes": 0,  # deprecated, and still answered
+            "downloads": totals.downloads,
+        }
+        if include_pages == "true":
+            data["pages"] = [dict(page) for page in flipbook.pages]
+        return data
+
     async def _send_truncated(
         self, request: web.Request, body: bytes
     ) -> web.StreamResponse:
@@ -248,3 +500,29 @@ class FakeFlipsnack:
         await response.prepare(request)
         await response.write(body[: len(body) // 2])
         return response
+
+
+def _read_index(params: dict[str, str], name: str, default: int) -> int:
+    """Read a paging index, which must be a non-negative integer."""
+    value = params.get(name)
+    if value is None:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise FakeApiError(40, "Bad request")
+    return int(value)
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _read_date(params: dict[str, str], name: str) -> date | None:
+    """Read a date parameter, which must be `YYYY-MM-DD`."""
+    value = params.get(name)
+    if value is None:
+        return None
+    if _DATE.fullmatch(value) is None:
+        raise FakeApiError(40, "Bad request")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FakeApiError(40, "Bad request") from None

@@ -19,6 +19,7 @@ from custom_components.flipsnack.api import (
     FlipsnackClient,
     FlipsnackConnectionError,
     FlipsnackError,
+    FlipsnackFlipbookNotFoundError,
     FlipsnackInvalidApiKeyError,
     FlipsnackInvalidSignatureError,
     FlipsnackMaintenanceError,
@@ -179,9 +180,9 @@ async def test_session_stays_open(
         (40, FlipsnackRequestError),
         (41, FlipsnackInvalidApiKeyError),
         (42, FlipsnackRequestError),
-        (43, FlipsnackRequestError),
+        (43, FlipsnackFlipbookNotFoundError),
         (44, FlipsnackInvalidSignatureError),
-        (46, FlipsnackRequestError),
+        (46, FlipsnackFlipbookNotFoundError),
         (99, FlipsnackRequestError),
     ],
 )
@@ -369,7 +370,7 @@ async def test_numeric_string_ok_code(
     assert await client.user_stats() == UserStats(**STATS)
 
 
-@pytest.mark.parametrize("envelope", [{"code": 43}, {"code": 43, "status": 7}])
+@pytest.mark.parametrize("envelope", [{"code": 42}, {"code": 42, "status": 7}])
 async def test_error_without_status_text(
     fake_flipsnack: FakeFlipsnack,
     client: FlipsnackClient,
@@ -381,7 +382,7 @@ async def test_error_without_status_text(
 
     error = await fails_with(client.user_stats(), FlipsnackRequestError, caplog)
 
-    assert str(error) == "Flipsnack API returned code 43: no status text"
+    assert str(error) == "Flipsnack API returned code 42: no status text"
 
 
 async def test_status_text_is_redacted(

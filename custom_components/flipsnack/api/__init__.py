@@ -7,6 +7,7 @@ from .exceptions import (
     FlipsnackAuthenticationError,
     FlipsnackConnectionError,
     FlipsnackError,
+    FlipsnackFlipbookNotFoundError,
     FlipsnackInvalidApiKeyError,
     FlipsnackInvalidSignatureError,
     FlipsnackMaintenanceError,
@@ -14,23 +15,28 @@ from .exceptions import (
     FlipsnackRequestError,
     FlipsnackResponseError,
 )
-from .models import UserStats
+from .models import CollectionStats, Flipbook, FlipbookStatus, PageStats, UserStats
 from .signing import sign
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_REQUEST_TIMEOUT",
+    "CollectionStats",
+    "Flipbook",
+    "FlipbookStatus",
     "FlipsnackApiError",
     "FlipsnackAuthenticationError",
     "FlipsnackClient",
     "FlipsnackConnectionError",
     "FlipsnackError",
+    "FlipsnackFlipbookNotFoundError",
     "FlipsnackInvalidApiKeyError",
     "FlipsnackInvalidSignatureError",
     "FlipsnackMaintenanceError",
     "FlipsnackRateLimitError",
     "FlipsnackRequestError",
     "FlipsnackResponseError",
+    "PageStats",
     "StatusCode",
     "UserStats",
     "sign",

@@ -14,6 +14,7 @@ from .exceptions import (
     FlipsnackApiError,
     FlipsnackConnectionError,
     FlipsnackError,
+    FlipsnackFlipbookNotFoundError,
     FlipsnackInvalidApiKeyError,
     FlipsnackInvalidSignatureError,
     FlipsnackMaintenanceError,
@@ -33,7 +34,9 @@ _ERRORS_BY_CODE: Final[dict[int, type[FlipsnackApiError]]] = {
     StatusCode.REQUESTS_PER_SECOND_EXCEEDED: FlipsnackRateLimitError,
     StatusCode.REQUESTS_PER_MINUTE_EXCEEDED: FlipsnackRateLimitError,
     StatusCode.INVALID_CREDENTIALS: FlipsnackInvalidApiKeyError,
+    StatusCode.FORBIDDEN: FlipsnackFlipbookNotFoundError,
     StatusCode.INVALID_SIGNATURE: FlipsnackInvalidSignatureError,
+    StatusCode.INVALID_COLLECTION_HASH: FlipsnackFlipbookNotFoundError,
 }
 
 

@@ -61,5 +61,9 @@ class FlipsnackMaintenanceError(FlipsnackApiError):
     """The Flipsnack API is in maintenance (code 22)."""
 
 
+class FlipsnackFlipbookNotFoundError(FlipsnackApiError):
+    """The flipbook was deleted, belongs to another account, or its hash is invalid (codes 43 and 46)."""
+
+
 class FlipsnackRequestError(FlipsnackApiError):
     """Flipsnack refused the request for any other reason."""
