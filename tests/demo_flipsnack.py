@@ -23,6 +23,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+import errno
 import json
 from pathlib import Path
 import random
@@ -189,8 +190,8 @@ CATALOG: Final = (
 )
 
 
-class DemoStateError(Exception):
-    """The demo's state file cannot be read."""
+class DemoError(Exception):
+    """The demo cannot start; the message says why."""
 
 
 def utc_today() -> date:
@@ -344,20 +345,20 @@ class DemoAccount:
         """Load the account from the state file; return False if there is none.
 
         Raises:
-            DemoStateError: The file is not a state file of this demo.
+            DemoError: The file is not a state file of this demo.
         """
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return False
         except OSError as err:
-            raise DemoStateError(f"cannot read {self.path}: {err.strerror}") from err
+            raise DemoError(f"cannot read {self.path}: {err.strerror}") from err
         try:
             self._from_json(json.loads(text))
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             # A half-loaded account must not be served or saved over the file.
             self.fake.accounts.pop(self.api_key, None)
-            raise DemoStateError(
+            raise DemoError(
                 f"{self.path} is not a state file of this demo ({err!r});"
                 " delete it to start afresh"
             ) from err
@@ -533,7 +534,7 @@ async def serve(demo: DemoAccount, port: int) -> tuple[web.AppRunner, int]:
     """Serve the demo on 127.0.0.1; return the runner and the port it listens on.
 
     Raises:
-        DemoStateError: The port is taken.
+        DemoError: The port is taken.
     """
     # The access log would print every query string, signatures included.
     runner = web.AppRunner(make_app(demo), access_log=None, handler_cancellation=True)
@@ -542,10 +543,11 @@ async def serve(demo: DemoAccount, port: int) -> tuple[web.AppRunner, int]:
         await web.TCPSite(runner, HOST, port).start()
     except OSError as err:
         await runner.cleanup()
-        raise DemoStateError(
-            f"cannot listen on {HOST}:{port} ({err.strerror}); is another"
-            " scripts/develop running?"
-        ) from err
+        if err.errno == errno.EADDRINUSE:
+            reason = "the port is taken; is another scripts/develop running?"
+        else:
+            reason = str(err)
+        raise DemoError(f"cannot listen on {HOST}:{port}: {reason}") from err
     return runner, runner.addresses[0][1]
 
 
@@ -559,8 +561,8 @@ def banner(demo: DemoAccount, url: str) -> str:
     return (
         f"\nFlipsnack demo: a demo Flipsnack API answers on {url}\n"
         f"(its account is kept in {demo.path}; delete that file to start afresh)\n\n"
-        f"  Open {HOME_ASSISTANT_URL}, then Settings > Devices & services >\n"
-        "  Add integration > Flipsnack, and enter:\n\n"
+        f"  Open {HOME_ASSISTANT_URL} (the first time, create a user), then\n"
+        "  Settings > Devices & services > Add integration > Flipsnack, and enter:\n\n"
         f"    API key     {demo.api_key}\n"
         f"    API secret  {demo.api_secret}\n"
     )
@@ -588,7 +590,7 @@ async def run(
         on_ready: Called with the API's URL once it answers.
 
     Raises:
-        DemoStateError: The state file cannot be read, or the port is taken.
+        DemoError: The state file cannot be read, or the port is taken.
     """
     demo = DemoAccount(FakeFlipsnack(), state)
     today = utc_today()
@@ -680,7 +682,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     """Run the demo from the command line; exit non-zero with the reason on failure."""
     try:
         asyncio.run(_main(parse_args(argv)))
-    except DemoStateError as err:
+    except DemoError as err:
         sys.exit(f"demo: {err}")
 
 

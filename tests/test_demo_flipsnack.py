@@ -21,7 +21,7 @@ from .demo_flipsnack import (
     FIRST_API_SECRET,
     GROW_EVERY,
     DemoAccount,
-    DemoStateError,
+    DemoError,
     banner,
     main,
     parse_args,
@@ -293,7 +293,7 @@ def test_load_refuses_another_file(tmp_path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     demo = make_demo(path)
 
-    with pytest.raises(DemoStateError, match="delete it to start afresh"):
+    with pytest.raises(DemoError, match="delete it to start afresh"):
         demo.load()
 
     assert not demo.fake.accounts
@@ -307,7 +307,7 @@ def test_load_refuses_a_broken_flipbook(demo: DemoAccount) -> None:
     demo.path.write_text(json.dumps(state), encoding="utf-8")
     reloaded = make_demo(demo.path)
 
-    with pytest.raises(DemoStateError):
+    with pytest.raises(DemoError):
         reloaded.load()
 
     assert not reloaded.fake.accounts
@@ -317,7 +317,7 @@ def test_load_reports_an_unreadable_file(tmp_path: Path) -> None:
     """A state path that cannot be read says why."""
     demo = make_demo(tmp_path)
 
-    with pytest.raises(DemoStateError, match="cannot read"):
+    with pytest.raises(DemoError, match="cannot read"):
         demo.load()
 
 
@@ -402,7 +402,9 @@ async def test_serve_reports_a_taken_port(
     demo, root = served
     port = int(root.rsplit(":", 1)[1])
 
-    with pytest.raises(DemoStateError, match=f"cannot listen on 127.0.0.1:{port}"):
+    with pytest.raises(
+        DemoError, match=f"cannot listen on 127.0.0.1:{port}: the port is taken"
+    ):
         await serve(demo, port)
 
 
