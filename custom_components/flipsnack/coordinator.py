@@ -1,7 +1,7 @@
 """Polls the Flipsnack account statistics."""
 
 from dataclasses import dataclass
-from typing import override
+from typing import TYPE_CHECKING, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_API_KEY
@@ -19,6 +19,9 @@ from .api_endpoint import async_create_client
 from .const import CONF_API_SECRET, DOMAIN, LOGGER, SCAN_INTERVAL
 from .errors import translation_key
 
+if TYPE_CHECKING:
+    from .webhook import LeadWebhook
+
 type FlipsnackConfigEntry = ConfigEntry[FlipsnackData]
 
 
@@ -27,6 +30,7 @@ class FlipsnackData:
     """What a loaded Flipsnack entry holds while it runs."""
 
     account: FlipsnackDataUpdateCoordinator
+    lead_webhook: LeadWebhook | None = None
 
 
 class FlipsnackDataUpdateCoordinator(DataUpdateCoordinator[UserStats]):
