@@ -13,7 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from custom_components.flipsnack.config_flow import CREDENTIALS_SCHEMA
+from custom_components.flipsnack.config_flow import (
+    CREDENTIALS_SCHEMA,
+    LEAD_FORMS_SCHEMA,
+)
 from custom_components.flipsnack.errors import _TRANSLATION_KEYS
 from custom_components.flipsnack.event import LEAD_KEY
 from custom_components.flipsnack.sensor import SENSORS
@@ -79,6 +82,18 @@ def test_every_step_describes_every_field() -> None:
         step = STRINGS["config"]["step"][step_id]
         assert set(step["data"]) == fields, step_id
         assert set(step["data_description"]) == fields, step_id
+
+
+def test_lead_forms_options_are_explained() -> None:
+    """The lead forms step explains its field, and every reason it cannot turn on."""
+    step = STRINGS["options"]["step"]["lead_forms"]
+    fields = {str(key) for key in LEAD_FORMS_SCHEMA.schema}
+    assert set(step["data"]) == fields
+    assert set(step["data_description"]) == fields
+    assert set(STRINGS["options"]["error"]) == {str(problem) for problem in UrlProblem}
+    assert (
+        "{webhook_url}" in STRINGS["options"]["step"]["lead_forms_url"]["description"]
+    )
 
 
 def test_every_error_has_a_text_in_flow_and_exceptions() -> None:

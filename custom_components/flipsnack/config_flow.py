@@ -4,9 +4,16 @@ from collections.abc import Mapping
 import hashlib
 from typing import Any, override
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
 from homeassistant.const import CONF_API_KEY
+from homeassistant.core import callback
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -16,7 +23,16 @@ import probatio as vol
 from .api import FlipsnackError
 from .api_endpoint import async_create_client
 from .const import API_GUIDE_URL, CONF_API_SECRET, DOMAIN, LOGGER
+from .coordinator import FlipsnackConfigEntry
 from .errors import translation_key
+from .webhook import (
+    CLOUD_LINK,
+    CONF_LEAD_FORMS,
+    NETWORK_LINK,
+    async_acknowledge_url,
+    async_ensure_webhook_id,
+    async_get_webhook_url,
+)
 
 _SECRET_SELECTOR = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="off")
@@ -27,6 +43,7 @@ CREDENTIALS_SCHEMA = vol.Schema(
         vol.Required(CONF_API_SECRET): _SECRET_SELECTOR,
     }
 )
+LEAD_FORMS_SCHEMA = vol.Schema({vol.Required(CONF_LEAD_FORMS): BooleanSelector()})
 
 # Errors that concern one field are shown under it; all others above the form.
 _ERROR_FIELDS = {"invalid_api_key": CONF_API_KEY, "invalid_api_secret": CONF_API_SECRET}
@@ -48,6 +65,14 @@ class FlipsnackConfigFlow(ConfigFlow, domain=DOMAIN):
     """Asks for the API key and secret and checks them with a live call."""
 
     VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(
+        config_entry: ConfigEntry,  # noqa: ARG004 - Home Assistant passes the entry
+    ) -> FlipsnackOptionsFlow:
+        """Return the options flow of an entry."""
+        return FlipsnackOptionsFlow()
 
     @override
     async def async_step_user(
@@ -172,4 +197,60 @@ class FlipsnackConfigFlow(ConfigFlow, domain=DOMAIN):
                 "api_guide_url": API_GUIDE_URL,
                 **(placeholders or {}),
             },
+        )
+
+
+class FlipsnackOptionsFlow(OptionsFlowWithReload):
+    """Turns lead forms on or off; the entry reloads when the options change."""
+
+    config_entry: FlipsnackConfigEntry
+    _webhook_url: str
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Open the lead forms step, the only one so far."""
+        return await self.async_step_lead_forms()
+
+    async def async_step_lead_forms(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Turn lead forms on (when Flipsnack can reach Home Assistant) or off."""
+        errors: dict[str, str] = {}
+        options = self.config_entry.options
+        if user_input is not None:
+            if not user_input[CONF_LEAD_FORMS]:
+                return self.async_create_entry(data={**options, CONF_LEAD_FORMS: False})
+            async_ensure_webhook_id(self.hass, self.config_entry)
+            webhook_url = await async_get_webhook_url(self.hass, self.config_entry)
+            if webhook_url.url is not None:
+                self._webhook_url = webhook_url.url
+                return await self.async_step_lead_forms_url()
+            # Nothing is turned on: the user must first give Flipsnack a way in.
+            errors["base"] = str(webhook_url.problem)
+        return self.async_show_form(
+            step_id="lead_forms",
+            data_schema=self.add_suggested_values_to_schema(
+                LEAD_FORMS_SCHEMA,
+                user_input or {CONF_LEAD_FORMS: options.get(CONF_LEAD_FORMS, False)},
+            ),
+            errors=errors,
+            description_placeholders={
+                "cloud_link": CLOUD_LINK,
+                "network_link": NETWORK_LINK,
+            },
+        )
+
+    async def async_step_lead_forms_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the URL to paste into Flipsnack; on submit lead forms are on."""
+        if user_input is not None:
+            async_acknowledge_url(self.hass, self.config_entry, self._webhook_url)
+            return self.async_create_entry(
+                data={**self.config_entry.options, CONF_LEAD_FORMS: True}
+            )
+        return self.async_show_form(
+            step_id="lead_forms_url",
+            description_placeholders={"webhook_url": self._webhook_url},
         )

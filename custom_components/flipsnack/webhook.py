@@ -332,6 +332,20 @@ async def _async_read_payload(request: Request) -> Any:
         raise LeadIgnoredError("invalid_json") from err
 
 
+@callback
+def async_ensure_webhook_id(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> str:
+    """Return the entry's webhook id, made the first time lead forms are turned on.
+
+    The id is part of the URL pasted into Flipsnack, so it never changes afterwards.
+    """
+    if (webhook_id := entry.data.get(CONF_WEBHOOK_ID)) is None:
+        webhook_id = webhook.async_generate_id()
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_WEBHOOK_ID: webhook_id}
+        )
+    return str(webhook_id)
+
+
 async def async_get_webhook_url(
     hass: HomeAssistant, entry: FlipsnackConfigEntry
 ) -> WebhookUrl:
