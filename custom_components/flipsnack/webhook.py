@@ -442,6 +442,24 @@ class LeadWebhook:
         self._lock = asyncio.Lock()
         self._cancel_retry: CALLBACK_TYPE | None = None
 
+    @property
+    def diagnostics(self) -> dict[str, Any]:
+        """Return how the webhook fares, without its URL and without any lead."""
+        url = self.url
+        return {
+            "url_kind": url.kind if url else None,
+            "url_problem": url.problem if url else None,
+            "url_acknowledged": bool(
+                url and url.url and url.url == self.entry.data.get(CONF_WEBHOOK_URL)
+            ),
+            "leads_received": self.leads_received,
+            "posts_ignored": self.posts_ignored.total(),
+            "posts_ignored_by_reason": dict(sorted(self.posts_ignored.items())),
+            "last_received": (
+                self.last_received.isoformat() if self.last_received else None
+            ),
+        }
+
     @callback
     def async_start(self) -> None:
         """Register the webhook and follow whatever changes its URL."""
