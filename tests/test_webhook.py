@@ -11,13 +11,19 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder.history import get_significant_states
 from homeassistant.components.webhook import async_generate_path
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
@@ -461,6 +467,34 @@ async def test_fields_stay_out_of_the_log(
     ours = [r.getMessage() for r in caplog.records if r.name.startswith(LOGGER_NAME)]
     assert ours
     assert not [message for message in ours if WEBHOOK_ID in message]
+
+
+async def test_fields_are_not_recorded(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    flipsnack: FakeFlipsnack,
+    external_url: str,
+    lead_forms_config_entry: MockConfigEntry,
+) -> None:
+    """The recorder keeps the flipbook of each lead, never the lead's fields."""
+    start = dt_util.utcnow()
+    await setup_integration(hass, lead_forms_config_entry)
+    client = await hass_client_no_auth()
+    await _post(client, LEAD)
+    await async_wait_recording_done(hass)
+
+    states = await hass.async_add_executor_job(
+        get_significant_states, hass, start, None, [ENTITY_ID]
+    )
+    recorded = states[ENTITY_ID][-1]
+    assert isinstance(recorded, State)
+    assert recorded.attributes["event_type"] == "contact_submitted"
+    assert recorded.attributes["flipbook_title"] == LEAD["flipbook_title"]
+    assert "fields" not in recorded.attributes
+    state = hass.states.get(ENTITY_ID)
+    assert state is not None
+    assert state.attributes["fields"] == FIELDS
 
 
 async def test_unload_unregisters_the_webhook(
