@@ -13,12 +13,13 @@ from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.history import get_significant_states
-from homeassistant.components.webhook import async_generate_path
+from homeassistant.components.webhook import async_generate_path, async_handle_webhook
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
+from homeassistant.util.aiohttp import MockRequest
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -322,6 +323,28 @@ async def test_body_of_exactly_64_kb_is_read(
     state = hass.states.get(ENTITY_ID)
     assert state is not None
     assert state.attributes["fields"] == FIELDS
+
+
+@pytest.mark.parametrize(
+    ("body", "leads", "ignored"),
+    [
+        pytest.param(json.dumps(LEAD).encode(), 1, 0, id="lead"),
+        pytest.param(b"x" * (MAX_BODY_BYTES + 1), 0, 1, id="over_64_kB"),
+    ],
+)
+async def test_posts_relayed_by_home_assistant_cloud(
+    hass: HomeAssistant,
+    init_lead_forms: MockConfigEntry,
+    body: bytes,
+    leads: int,
+    ignored: int,
+) -> None:
+    """A cloudhook hands the post over as a request of its own; it is read the same."""
+    request = MockRequest(content=body, mock_source="cloud", method="POST")
+    response = await async_handle_webhook(hass, WEBHOOK_ID, request)  # type: ignore[arg-type]
+
+    assert response.status == 200
+    assert _counters(init_lead_forms) == (leads, ignored)
 
 
 async def test_only_post_is_accepted(

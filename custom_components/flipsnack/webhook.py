@@ -322,7 +322,9 @@ def parse_lead(payload: Any) -> tuple[Lead, set[str]]:
 async def _async_read_payload(request: Request) -> Any:
     """Return the parsed JSON body, read no further than MAX_BODY_BYTES."""
     body = bytearray()
-    while chunk := await request.content.read(MAX_BODY_BYTES + 1 - len(body)):
+    # Once: a request relayed by Home Assistant Cloud makes a new reader at each access.
+    stream = request.content
+    while chunk := await stream.read(MAX_BODY_BYTES + 1 - len(body)):
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             raise LeadIgnoredError("too_large")
