@@ -1,5 +1,6 @@
 """Tests for the URL of the lead form webhook: which one, following it, repair issues."""
 
+import asyncio
 from collections.abc import Generator
 from datetime import timedelta
 import logging
@@ -449,6 +450,41 @@ async def test_unload_clears_the_issues(
     # Late news changes nothing on an unloaded entry.
     await lead_webhook.async_update_url()
     assert _our_issues(issue_registry) == set()
+
+
+async def test_unload_while_home_assistant_cloud_answers(
+    hass: HomeAssistant,
+    issue_registry: ir.IssueRegistry,
+    flipsnack: FakeFlipsnack,
+    lead_forms_config_entry: MockConfigEntry,
+    subscribed: dict[str, Any],
+) -> None:
+    """A cloudhook that arrives after the entry was unloaded raises no issue."""
+    await setup_integration(hass, lead_forms_config_entry)
+    lead_webhook = _manager(lead_forms_config_entry)
+    release = asyncio.Event()
+
+    async def slow_cloudhook(hass: HomeAssistant, webhook_id: str) -> str:
+        await release.wait()
+        return NEW_CLOUDHOOK_URL
+
+    subscribed["get_cloudhook"].side_effect = slow_cloudhook
+    hass.config_entries.async_update_entry(
+        lead_forms_config_entry,
+        data={
+            key: value
+            for key, value in lead_forms_config_entry.data.items()
+            if key != CONF_CLOUDHOOK_URL
+        },
+    )
+    update = hass.async_create_task(lead_webhook.async_update_url())
+    await asyncio.sleep(0)
+    assert await hass.config_entries.async_unload(lead_forms_config_entry.entry_id)
+    release.set()
+    await update
+
+    assert _our_issues(issue_registry) == set()
+    assert lead_webhook.url == WebhookUrl(UrlKind.CLOUDHOOK, CLOUDHOOK_URL)
 
 
 async def test_removal_deletes_the_cloudhook(

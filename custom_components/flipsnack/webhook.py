@@ -523,15 +523,22 @@ class LeadWebhook:
         async with self._lock:
             if not self._active:
                 return
-            url = await async_get_webhook_url(self.hass, self.entry)
-            if url.problem in _TRANSIENT_PROBLEMS:
-                self._async_wait_for_cloud(url.problem)
-                return
-            if self.url is not None and self.url.problem and not url.problem:
-                LOGGER.info("The lead form webhook of %s has a URL again", self._title)
-            self._logged.discard("cloudhook")
-            self.url = url
-            self._async_update_issues()
+            self._async_use_url(await async_get_webhook_url(self.hass, self.entry))
+
+    @callback
+    def _async_use_url(self, url: WebhookUrl) -> None:
+        """Take url as the current one, unless it has to wait for Home Assistant Cloud."""
+        # Asking Home Assistant Cloud takes a while; the entry may be unloaded by now.
+        if not self._active:
+            return
+        if url.problem in _TRANSIENT_PROBLEMS:
+            self._async_wait_for_cloud(url.problem)
+            return
+        if self.url is not None and self.url.problem and not url.problem:
+            LOGGER.info("The lead form webhook of %s has a URL again", self._title)
+        self._logged.discard("cloudhook")
+        self.url = url
+        self._async_update_issues()
 
     @callback
     def _async_wait_for_cloud(self, problem: UrlProblem | None) -> None:
