@@ -13,6 +13,11 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.flipsnack.const import DOMAIN
 
+from . import cloud_stub
+
+# Before any test imports the integration, which imports homeassistant.components.cloud.
+cloud_stub.install_if_needed()
+
 
 async def setup_integration(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
     """Add the config entry to Home Assistant and set it up."""

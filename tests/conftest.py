@@ -4,7 +4,7 @@ from collections.abc import AsyncGenerator, Generator
 from unittest.mock import AsyncMock, patch
 
 import aiohttp
-from homeassistant.const import CONF_API_KEY
+from homeassistant.const import CONF_API_KEY, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -14,9 +14,17 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.flipsnack.api_endpoint import API_URL_ENV
 from custom_components.flipsnack.config_flow import account_unique_id
 from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
+from custom_components.flipsnack.webhook import CONF_LEAD_FORMS, CONF_WEBHOOK_URL
 
 from . import setup_integration
-from .const import API_KEY, API_SECRET, UNREACHABLE_BASE_URL
+from .const import (
+    API_KEY,
+    API_SECRET,
+    EXTERNAL_URL,
+    UNREACHABLE_BASE_URL,
+    WEBHOOK_ID,
+    WEBHOOK_URL,
+)
 from .fake_flipsnack import FakeFlipsnack
 
 
@@ -104,3 +112,43 @@ async def init_integration(
     """Set up the integration for the test account."""
     await setup_integration(hass, mock_config_entry)
     return mock_config_entry
+
+
+@pytest.fixture
+def lead_forms_config_entry() -> MockConfigEntry:
+    """Return the test account's entry with lead forms on, as the options flow leaves it.
+
+    The user was shown the URL at the external URL, and pasted it into Flipsnack.
+    """
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Flipsnack …7832",
+        unique_id=account_unique_id(API_KEY),
+        data={
+            CONF_API_KEY: API_KEY,
+            CONF_API_SECRET: API_SECRET,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+            CONF_WEBHOOK_URL: WEBHOOK_URL,
+        },
+        options={CONF_LEAD_FORMS: True},
+        entry_id="01JFLIPSNACKTESTENTRY00000",
+    )
+
+
+@pytest.fixture
+def external_url(hass: HomeAssistant) -> str:
+    """Give Home Assistant an external HTTPS URL, as in its network settings."""
+    hass.config.external_url = EXTERNAL_URL
+    return EXTERNAL_URL
+
+
+@pytest.fixture
+async def init_lead_forms(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    external_url: str,
+    lead_forms_config_entry: MockConfigEntry,
+) -> MockConfigEntry:
+    """Set up the test account with lead forms on, reachable at the external URL."""
+    await setup_integration(hass, lead_forms_config_entry)
+    return lead_forms_config_entry

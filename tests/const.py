@@ -10,3 +10,9 @@ OTHER_API_SECRET = "OTHER-SECRET-0000"
 
 # Nothing listens on the discard port of the loopback interface.
 UNREACHABLE_BASE_URL = "http://127.0.0.1:9/v1/"
+
+# Lead forms: the entry's webhook id and the URLs Flipsnack may know it by.
+WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+EXTERNAL_URL = "https://ha.example.com"
+WEBHOOK_URL = f"{EXTERNAL_URL}/api/webhook/{WEBHOOK_ID}"
+CLOUDHOOK_URL = "https://hooks.nabu.casa/test-cloudhook"

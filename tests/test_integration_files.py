@@ -4,6 +4,7 @@ Home Assistant reads only translations/en.json of a custom integration and does 
 [%key:...%] references there, so strings.json (the source) must be a resolved copy of it.
 """
 
+from datetime import UTC, datetime
 import json
 from pathlib import Path
 import re
@@ -12,9 +13,21 @@ from typing import Any
 import pytest
 import yaml
 
-from custom_components.flipsnack.config_flow import CREDENTIALS_SCHEMA
+from custom_components.flipsnack.config_flow import (
+    CREDENTIALS_SCHEMA,
+    LEAD_FORMS_SCHEMA,
+)
 from custom_components.flipsnack.errors import _TRANSLATION_KEYS
+from custom_components.flipsnack.event import LEAD_KEY
 from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
+from custom_components.flipsnack.webhook import (
+    _TRANSIENT_PROBLEMS,
+    EVENT_CONTACT_SUBMITTED,
+    ISSUE_URL_CHANGED,
+    ISSUE_URL_UNAVAILABLE,
+    Lead,
+    UrlProblem,
+)
 
 ROOT = Path(__file__).parent.parent
 INTEGRATION = ROOT / "custom_components" / "flipsnack"
@@ -71,11 +84,28 @@ def test_every_step_describes_every_field() -> None:
         assert set(step["data_description"]) == fields, step_id
 
 
+def test_lead_forms_options_are_explained() -> None:
+    """The lead forms step explains its field, and every reason it cannot turn on."""
+    step = STRINGS["options"]["step"]["lead_forms"]
+    fields = {str(key) for key in LEAD_FORMS_SCHEMA.schema}
+    assert set(step["data"]) == fields
+    assert set(step["data_description"]) == fields
+    assert {str(problem) for problem in UrlProblem} <= set(STRINGS["options"]["error"])
+    assert (
+        "{webhook_url}" in STRINGS["options"]["step"]["lead_forms_url"]["description"]
+    )
+
+
 def test_every_error_has_a_text_in_flow_and_exceptions() -> None:
-    """Every key errors.py can produce is explained in the flow and at runtime."""
+    """Every key errors.py can produce is explained in the flows and at runtime."""
     keys = {key for _, key in _TRANSLATION_KEYS} | {"unknown"}
     assert keys | {"empty"} == set(STRINGS["config"]["error"])
-    assert keys == set(STRINGS["exceptions"])
+    assert keys == set(STRINGS["exceptions"]) & keys
+    # The options flow shows them too, besides its own and the lead forms' reasons.
+    own = {"no_flipbook_chosen", "editable_flipbook", "unknown_flipbook"}
+    assert set(STRINGS["options"]["error"]) == (
+        keys | own | {str(problem) for problem in UrlProblem}
+    )
 
 
 def test_every_sensor_has_a_name_and_an_icon() -> None:
@@ -84,6 +114,39 @@ def test_every_sensor_has_a_name_and_an_icon() -> None:
     assert keys == set(STRINGS["entity"]["sensor"])
     icons = _load(INTEGRATION / "icons.json")
     assert keys == set(icons["entity"]["sensor"])
+
+
+def test_lead_form_entity_has_a_name_an_icon_and_its_event_type() -> None:
+    """The event entity, its event type and its attributes are all translated."""
+    event = STRINGS["entity"]["event"]
+    assert set(event) == {LEAD_KEY}
+    attributes = event[LEAD_KEY]["state_attributes"]
+    assert set(attributes["event_type"]["state"]) == {EVENT_CONTACT_SUBMITTED}
+    lead = Lead(
+        flipbook_hash="h",
+        flipbook_title="t",
+        timestamp=0,
+        submitted_at=datetime.now(UTC),
+        fields={},
+    )
+    assert set(attributes) == {"event_type", *lead.event_attributes()}
+    icons = _load(INTEGRATION / "icons.json")
+    assert set(icons["entity"]["event"]) == {LEAD_KEY}
+
+
+def test_every_repair_issue_has_texts() -> None:
+    """Each issue the webhook can raise is explained; only the changed URL is fixable."""
+    unavailable = {
+        f"{ISSUE_URL_UNAVAILABLE}_{problem}"
+        for problem in UrlProblem
+        if problem not in _TRANSIENT_PROBLEMS
+    }
+    assert set(STRINGS["issues"]) == {ISSUE_URL_CHANGED, *unavailable}
+    for key in unavailable:
+        assert set(STRINGS["issues"][key]) == {"title", "description"}
+    changed = STRINGS["issues"][ISSUE_URL_CHANGED]
+    assert set(changed) == {"title", "fix_flow"}
+    assert "{webhook_url}" in changed["fix_flow"]["step"]["confirm"]["description"]
 
 
 def test_manifest() -> None:
@@ -96,6 +159,9 @@ def test_manifest() -> None:
     assert manifest["config_flow"] is True
     assert manifest["iot_class"] == "cloud_polling"
     assert manifest["integration_type"] == "service"
+    # Lead forms arrive through a webhook, reached through Home Assistant Cloud if set up.
+    assert manifest["dependencies"] == ["webhook"]
+    assert manifest["after_dependencies"] == ["cloud"]
     for key in ("documentation", "issue_tracker"):
         assert manifest[key].startswith("https://github.com/")
     assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])

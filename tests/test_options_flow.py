@@ -139,10 +139,11 @@ async def loaded_entry(
 async def _open(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry
 ) -> ConfigFlowResult:
-    """Open the options of the entry."""
-    return await _run(
-        hass, freezer, hass.config_entries.options.async_init(entry.entry_id)
-    )
+    """Open the options of the entry and pick the flipbooks in the menu."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["flipbooks", "lead_forms"]
+    return await _submit(hass, freezer, result, {"next_step_id": "flipbooks"})
 
 
 async def _submit(
@@ -686,8 +687,11 @@ async def test_options_abort_when_entry_unloads_while_listing(
     flipbooks.add_flipbooks(API_KEY, 300)
     scheduler = loaded_entry.runtime_data.scheduler
 
+    menu = await hass.config_entries.options.async_init(loaded_entry.entry_id)
     step = asyncio.ensure_future(
-        hass.config_entries.options.async_init(loaded_entry.entry_id)
+        hass.config_entries.options.async_configure(
+            menu["flow_id"], {"next_step_id": "flipbooks"}
+        )
     )
     for _ in range(100_000):
         await asyncio.sleep(0)

@@ -10,10 +10,21 @@ from pathlib import Path
 import re
 from typing import Any
 
+from homeassistant.components.webhook import async_generate_path
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_mock_service,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import yaml
 
 from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
+
+from .const import WEBHOOK_ID
+from .test_webhook import ENTITY_ID as LEAD_FORM_ENTITY_ID, FIELDS, LEAD
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -179,6 +190,47 @@ def test_every_entity_id_in_the_readme_exists() -> None:
     mentioned = set(ENTITY_ID_PATTERN.findall(README))
     assert mentioned
     assert mentioned <= set(ENTITY_IDS), mentioned - set(ENTITY_IDS)
+
+
+def test_every_event_entity_id_in_the_readme_exists() -> None:
+    """The only event entity the README mentions is the Lead form entity."""
+    assert set(re.findall(r"\bevent\.flipsnack_[a-z0-9_]+", README)) == {
+        LEAD_FORM_ENTITY_ID
+    }
+
+
+async def test_lead_form_automation_runs(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    init_lead_forms: MockConfigEntry,
+) -> None:
+    """The lead form automation of the README notifies once for each lead."""
+    blocks = code_blocks(section(README, "### Automation example"), "yaml")
+    assert len(blocks) == 1
+    calls = async_mock_service(hass, "notify", "mobile_app_your_phone")
+    assert await async_setup_component(
+        hass, "automation", {"automation": [yaml.safe_load(blocks[0])]}
+    )
+    await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+
+    for timestamp in (1, 2):
+        response = await client.post(
+            async_generate_path(WEBHOOK_ID), json={**LEAD, "timestamp": timestamp}
+        )
+        assert response.status == 200
+        await hass.async_block_till_done()
+
+    assert len(calls) == 2
+    assert calls[0].data == {
+        "title": f"New lead from {LEAD['flipbook_title']}",
+        "message": "\n".join(f"{name}: {value}" for name, value in FIELDS.items()),
+    }
+
+    # Reloading the entry brings back the last lead; it must not notify again.
+    assert await hass.config_entries.async_reload(init_lead_forms.entry_id)
+    await hass.async_block_till_done()
+    assert len(calls) == 2
 
 
 def test_development_section_starts_with_develop_and_test() -> None:

@@ -25,8 +25,11 @@ from .coordinator import (
     flipbook_store,
 )
 from .scheduler import RequestScheduler
+from .webhook import async_remove_lead_webhook, async_setup_lead_webhook
 
-PLATFORMS: list[Platform] = [Platform.SENSOR]
+# The event platform is always set up, so that unloading never depends on options that
+# changed since; it creates the Lead form entity only while lead forms are on.
+PLATFORMS: list[Platform] = [Platform.EVENT, Platform.SENSOR]
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> bool:
@@ -74,6 +77,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) ->
         account_device_id=account_device.id,
         account=account,
         flipbooks=flipbooks,
+        lead_webhook=async_setup_lead_webhook(hass, entry),
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
 
@@ -106,5 +110,6 @@ async def async_remove_config_entry_device(
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> None:
-    """Delete the stored flipbook figures of a removed entry."""
+    """Delete what a removed entry kept outside itself: figures and the cloudhook."""
     await flipbook_store(hass, entry).async_remove()
+    await async_remove_lead_webhook(hass, entry)

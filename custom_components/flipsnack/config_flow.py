@@ -15,6 +15,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -42,6 +43,14 @@ from .const import (
 from .coordinator import FlipsnackConfigEntry
 from .errors import translation_key
 from .scheduler import Priority, SchedulerClosedError
+from .webhook import (
+    CLOUD_LINK,
+    CONF_LEAD_FORMS,
+    NETWORK_LINK,
+    async_acknowledge_url,
+    async_ensure_webhook_id,
+    async_get_webhook_url,
+)
 
 _SECRET_SELECTOR = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="off")
@@ -52,6 +61,7 @@ CREDENTIALS_SCHEMA = vol.Schema(
         vol.Required(CONF_API_SECRET): _SECRET_SELECTOR,
     }
 )
+LEAD_FORMS_SCHEMA = vol.Schema({vol.Required(CONF_LEAD_FORMS): BooleanSelector()})
 
 # Errors that concern one field are shown under it; all others above the form.
 _ERROR_FIELDS = {"invalid_api_key": CONF_API_KEY, "invalid_api_secret": CONF_API_SECRET}
@@ -76,8 +86,10 @@ class FlipsnackConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: ConfigEntry) -> FlipsnackOptionsFlow:
-        """Return the options flow: which flipbooks get devices."""
+    def async_get_options_flow(
+        config_entry: ConfigEntry,
+    ) -> FlipsnackOptionsFlow:
+        """Return the options flow of an entry."""
         return FlipsnackOptionsFlow()
 
     @override
@@ -207,19 +219,25 @@ class FlipsnackConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class FlipsnackOptionsFlow(OptionsFlowWithReload):
-    """Chooses which flipbooks become devices with statistics sensors."""
+    """The entry's options: tracked flipbooks and lead forms.
+
+    The entry reloads when the options change.
+    """
 
     config_entry: FlipsnackConfigEntry
+    _webhook_url: str
 
     def __init__(self) -> None:
-        """Start without a listing; the first step fetches one."""
+        """Start without a listing; the flipbooks step fetches one."""
         self._listing: list[Flipbook] | None = None
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Open the options of the entry."""
-        return await self.async_step_flipbooks()
+        """Offer the two kinds of options."""
+        return self.async_show_menu(
+            step_id="init", menu_options=["flipbooks", "lead_forms"]
+        )
 
     async def async_step_flipbooks(
         self, user_input: dict[str, Any] | None = None
@@ -369,6 +387,49 @@ class FlipsnackOptionsFlow(OptionsFlowWithReload):
                 LOGGER.exception("Unexpected answer from Flipsnack to the listing")
             return {"base": key}
         return {}
+
+    async def async_step_lead_forms(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Turn lead forms on (when Flipsnack can reach Home Assistant) or off."""
+        errors: dict[str, str] = {}
+        options = self.config_entry.options
+        if user_input is not None:
+            if not user_input[CONF_LEAD_FORMS]:
+                return self.async_create_entry(data={**options, CONF_LEAD_FORMS: False})
+            async_ensure_webhook_id(self.hass, self.config_entry)
+            webhook_url = await async_get_webhook_url(self.hass, self.config_entry)
+            if webhook_url.url is not None:
+                self._webhook_url = webhook_url.url
+                return await self.async_step_lead_forms_url()
+            # Nothing is turned on: the user must first give Flipsnack a way in.
+            errors["base"] = str(webhook_url.problem)
+        return self.async_show_form(
+            step_id="lead_forms",
+            data_schema=self.add_suggested_values_to_schema(
+                LEAD_FORMS_SCHEMA,
+                user_input or {CONF_LEAD_FORMS: options.get(CONF_LEAD_FORMS, False)},
+            ),
+            errors=errors,
+            description_placeholders={
+                "cloud_link": CLOUD_LINK,
+                "network_link": NETWORK_LINK,
+            },
+        )
+
+    async def async_step_lead_forms_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the URL to paste into Flipsnack; on submit lead forms are on."""
+        if user_input is not None:
+            async_acknowledge_url(self.hass, self.config_entry, self._webhook_url)
+            return self.async_create_entry(
+                data={**self.config_entry.options, CONF_LEAD_FORMS: True}
+            )
+        return self.async_show_form(
+            step_id="lead_forms_url",
+            description_placeholders={"webhook_url": self._webhook_url},
+        )
 
 
 def _minutes(duration: timedelta) -> str:

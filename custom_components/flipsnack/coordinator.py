@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TypedDict, override
+from typing import TYPE_CHECKING, TypedDict, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -36,6 +36,9 @@ from .const import (
 from .errors import update_error
 from .scheduler import RequestScheduler
 
+if TYPE_CHECKING:
+    from .webhook import LeadWebhook
+
 type FlipsnackConfigEntry = ConfigEntry[FlipsnackData]
 
 STORAGE_VERSION = 1
@@ -51,6 +54,8 @@ class FlipsnackData:
     account: FlipsnackAccountCoordinator
     # None while the entry tracks no flipbooks: then no call is made for them.
     flipbooks: FlipsnackFlipbooksCoordinator | None = None
+    # None while lead forms are off.
+    lead_webhook: LeadWebhook | None = None
 
 
 def account_device_identifier(entry: ConfigEntry) -> tuple[str, str]:

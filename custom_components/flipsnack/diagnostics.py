@@ -4,23 +4,38 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_API_KEY
+from homeassistant.const import CONF_API_KEY, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_API_SECRET, CONF_FLIPBOOKS, Tracking
 from .coordinator import FlipsnackConfigEntry
+from .webhook import CONF_CLOUDHOOK_URL, CONF_WEBHOOK_URL
 
 # The title and unique id are derived from the API key; neither is needed to debug. The
-# hash of an unlisted flipbook is the link to it, so chosen hashes are left out too.
-TO_REDACT = {CONF_API_KEY, CONF_API_SECRET, CONF_FLIPBOOKS, "title", "unique_id"}
+# hash of an unlisted flipbook is the link to it, so chosen hashes are left out too. The
+# webhook id and URLs let anyone post leads: Flipsnack cannot authenticate its posts.
+TO_REDACT = {
+    CONF_API_KEY,
+    CONF_API_SECRET,
+    CONF_CLOUDHOOK_URL,
+    CONF_FLIPBOOKS,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_URL,
+    "title",
+    "unique_id",
+}
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: FlipsnackConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry, the latest figures and how the calls go, without credentials."""
+    """Return the entry, the latest figures, how the calls go and lead form counts.
+
+    Without credentials, flipbook titles or hashes, webhook URLs or leads.
+    """
     data = entry.runtime_data
     account = data.account
+    lead_webhook = data.lead_webhook
     return {
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),
         "last_update_success": account.last_update_success,
@@ -29,6 +44,9 @@ async def async_get_config_entry_diagnostics(
         "stats": asdict(account.data),
         "flipbooks": _flipbooks(entry),
         "scheduler": asdict(data.scheduler.stats),
+        # Counts and kinds only: no URL and no lead.
+        "lead_forms": {"enabled": lead_webhook is not None}
+        | (lead_webhook.diagnostics if lead_webhook else {}),
     }
 
 
