@@ -11,8 +11,6 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.flipsnack.const import DOMAIN
-
 from . import cloud_stub
 
 # Before any test imports the integration, which imports homeassistant.components.cloud.
@@ -36,7 +34,7 @@ async def _settle(hass: HomeAssistant) -> int:
         await hass.async_block_till_done()
         waiting = sum(
             entry.runtime_data.scheduler.stats.waiting
-            for entry in hass.config_entries.async_loaded_entries(DOMAIN)
+            for entry in hass.config_entries.async_loaded_entries("flipsnack")
         )
         pending = [task for task in hass._background_tasks if not task.done()]
         if len(pending) <= waiting:
