@@ -1,6 +1,7 @@
 """Tests for the Flipsnack integration."""
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
@@ -12,6 +13,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from . import cloud_stub
+from .fake_flipsnack import FakeFlipsnack, FakeMode
 
 # Before any test imports the integration, which imports homeassistant.components.cloud.
 cloud_stub.install_if_needed()
@@ -58,3 +60,21 @@ async def advance_time(
         async_fire_time_changed(hass)
         waiting = await _settle(hass)
         remaining -= step
+
+
+def answer_with_code(code: int, status: str) -> Callable[[FakeFlipsnack], None]:
+    """Make the fake answer every call with an error envelope."""
+
+    def apply(fake: FakeFlipsnack) -> None:
+        fake.envelope_override = {"code": code, "status": status}
+
+    return apply
+
+
+def set_mode(mode: FakeMode) -> Callable[[FakeFlipsnack], None]:
+    """Make the fake answer every call in the given mode."""
+
+    def apply(fake: FakeFlipsnack) -> None:
+        fake.mode = mode
+
+    return apply

@@ -15,6 +15,7 @@ from custom_components.flipsnack.api import FlipsnackClient
 from custom_components.flipsnack.config_flow import account_unique_id
 from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
 
+from . import answer_with_code, set_mode
 from .const import (
     API_KEY,
     API_SECRET,
@@ -28,24 +29,6 @@ pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 
 CREDENTIALS = {CONF_API_KEY: API_KEY, CONF_API_SECRET: API_SECRET}
 OTHER_CREDENTIALS = {CONF_API_KEY: OTHER_API_KEY, CONF_API_SECRET: OTHER_API_SECRET}
-
-
-def _answer_with_code(code: int, status: str) -> Callable[[FakeFlipsnack], None]:
-    """Make the fake answer every call with an error envelope."""
-
-    def apply(fake: FakeFlipsnack) -> None:
-        fake.envelope_override = {"code": code, "status": status}
-
-    return apply
-
-
-def _set_mode(mode: FakeMode) -> Callable[[FakeFlipsnack], None]:
-    """Make the fake answer every call in the given mode."""
-
-    def apply(fake: FakeFlipsnack) -> None:
-        fake.mode = mode
-
-    return apply
 
 
 def _suggested_values(result: ConfigFlowResult) -> dict[str, Any]:
@@ -104,31 +87,31 @@ async def test_user_flow_creates_entry(
         ),
         pytest.param(
             CREDENTIALS,
-            _set_mode(FakeMode.MAINTENANCE),
+            set_mode(FakeMode.MAINTENANCE),
             {"base": "maintenance"},
             id="maintenance",
         ),
         pytest.param(
             CREDENTIALS,
-            _answer_with_code(31, "Requests per second limit exceeded"),
+            answer_with_code(31, "Requests per second limit exceeded"),
             {"base": "rate_limited"},
             id="requests_per_second",
         ),
         pytest.param(
             CREDENTIALS,
-            _answer_with_code(32, "Requests per minute limit exceeded"),
+            answer_with_code(32, "Requests per minute limit exceeded"),
             {"base": "rate_limited"},
             id="requests_per_minute",
         ),
         pytest.param(
             CREDENTIALS,
-            _set_mode(FakeMode.HTML),
+            set_mode(FakeMode.HTML),
             {"base": "invalid_response"},
             id="html_page",
         ),
         pytest.param(
             CREDENTIALS,
-            _set_mode(FakeMode.HTTP_500),
+            set_mode(FakeMode.HTTP_500),
             {"base": "invalid_response"},
             id="http_500",
         ),

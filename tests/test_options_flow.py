@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.flipsnack.const import CONF_FLIPBOOKS, CONF_TRACKING, Tracking
 from custom_components.flipsnack.scheduler import Priority
 
-from . import setup_integration
+from . import answer_with_code, set_mode, setup_integration
 from .const import API_KEY, API_SECRET, UNREACHABLE_BASE_URL
 from .fake_flipsnack import FakeFlipsnack, FakeMode
 
@@ -439,24 +439,6 @@ async def test_options_account_without_flipbooks(
     assert result["errors"] == {CONF_FLIPBOOKS: "unknown_flipbook"}
 
 
-def _answer_with_code(code: int, status: str) -> Callable[[FakeFlipsnack], None]:
-    """Make the fake answer every call with an error envelope."""
-
-    def apply(fake: FakeFlipsnack) -> None:
-        fake.envelope_override = {"code": code, "status": status}
-
-    return apply
-
-
-def _set_mode(mode: FakeMode) -> Callable[[FakeFlipsnack], None]:
-    """Make the fake answer every call in the given mode."""
-
-    def apply(fake: FakeFlipsnack) -> None:
-        fake.mode = mode
-
-    return apply
-
-
 def _rotate_secret(fake: FakeFlipsnack) -> None:
     """Make Flipsnack refuse the entry's secret."""
     fake.accounts[API_KEY].api_secret = "rotated-secret"
@@ -468,30 +450,28 @@ def _restore_secret(fake: FakeFlipsnack) -> None:
 
 
 LISTING_FAILURES = [
-    pytest.param(_set_mode(FakeMode.MAINTENANCE), "maintenance", id="maintenance"),
+    pytest.param(set_mode(FakeMode.MAINTENANCE), "maintenance", id="maintenance"),
     pytest.param(
-        _answer_with_code(31, "Requests per second limit exceeded"),
+        answer_with_code(31, "Requests per second limit exceeded"),
         "rate_limited",
         id="requests_per_second",
     ),
     pytest.param(
-        _answer_with_code(32, "Requests per minute limit exceeded"),
+        answer_with_code(32, "Requests per minute limit exceeded"),
         "rate_limited",
         id="requests_per_minute",
     ),
-    pytest.param(_set_mode(FakeMode.HTML), "invalid_response", id="html_page"),
-    pytest.param(_set_mode(FakeMode.HTTP_500), "invalid_response", id="http_500"),
-    pytest.param(
-        _set_mode(FakeMode.TRUNCATED_JSON), "invalid_response", id="truncated"
-    ),
+    pytest.param(set_mode(FakeMode.HTML), "invalid_response", id="html_page"),
+    pytest.param(set_mode(FakeMode.HTTP_500), "invalid_response", id="http_500"),
+    pytest.param(set_mode(FakeMode.TRUNCATED_JSON), "invalid_response", id="truncated"),
     pytest.param(_rotate_secret, "invalid_api_secret", id="rotated_secret"),
     pytest.param(
-        _answer_with_code(41, "Invalid credentials"),
+        answer_with_code(41, "Invalid credentials"),
         "invalid_api_key",
         id="revoked_key",
     ),
     pytest.param(
-        _answer_with_code(42, "Invalid action"), "request_rejected", id="rejected"
+        answer_with_code(42, "Invalid action"), "request_rejected", id="rejected"
     ),
 ]
 

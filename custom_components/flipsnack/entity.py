@@ -8,11 +8,23 @@ from .api import Flipbook
 from .const import FLIPSNACK_APP_URL
 from .coordinator import (
     FlipsnackAccountCoordinator,
+    FlipsnackConfigEntry,
     FlipsnackFlipbooksCoordinator,
     account_device_identifier,
     flipbook_device_identifier,
     flipbook_device_name,
 )
+
+
+def account_device_info(entry: FlipsnackConfigEntry) -> DeviceInfo:
+    """Return the device of the account, which its sensors and Lead form entity share."""
+    return DeviceInfo(
+        identifiers={account_device_identifier(entry)},
+        entry_type=DeviceEntryType.SERVICE,
+        manufacturer="Flipsnack",
+        name=entry.title,
+        configuration_url=FLIPSNACK_APP_URL,
+    )
 
 
 class FlipsnackEntity(CoordinatorEntity[FlipsnackAccountCoordinator]):
@@ -30,13 +42,7 @@ class FlipsnackEntity(CoordinatorEntity[FlipsnackAccountCoordinator]):
         self.entity_description = description
         entry = coordinator.config_entry
         self._attr_unique_id = f"{entry.entry_id}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={account_device_identifier(entry)},
-            entry_type=DeviceEntryType.SERVICE,
-            manufacturer="Flipsnack",
-            name=entry.title,
-            configuration_url=FLIPSNACK_APP_URL,
-        )
+        self._attr_device_info = account_device_info(entry)
 
 
 class FlipsnackFlipbookEntity(CoordinatorEntity[FlipsnackFlipbooksCoordinator]):

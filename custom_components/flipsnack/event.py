@@ -5,12 +5,12 @@ from typing import override
 from homeassistant.components.event import DOMAIN as EVENT_DOMAIN, EventEntity
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN, FLIPSNACK_APP_URL
+from .const import DOMAIN
 from .coordinator import FlipsnackConfigEntry
+from .entity import account_device_info
 from .webhook import ATTR_FIELDS, EVENT_CONTACT_SUBMITTED, Lead, lead_signal
 
 # Leads arrive through the webhook; the entity never updates on its own.
@@ -53,14 +53,7 @@ class FlipsnackLeadEventEntity(EventEntity):
         self._signal = lead_signal(entry.entry_id)
         self._attr_event_types = [EVENT_CONTACT_SUBMITTED]
         self._attr_unique_id = f"{entry.entry_id}_{LEAD_KEY}"
-        # The account device of the sensors (entity.py); the registry merges the two.
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, entry.entry_id)},
-            entry_type=DeviceEntryType.SERVICE,
-            manufacturer="Flipsnack",
-            name=entry.title,
-            configuration_url=FLIPSNACK_APP_URL,
-        )
+        self._attr_device_info = account_device_info(entry)
 
     @override
     async def async_added_to_hass(self) -> None:
