@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.flipsnack.api_endpoint import API_URL_ENV
+from custom_components.flipsnack.api_endpoint import API_URL_ENV, DEMO_ENV
 from custom_components.flipsnack.config_flow import account_unique_id
 from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
 from custom_components.flipsnack.webhook import CONF_LEAD_FORMS, CONF_WEBHOOK_URL
@@ -89,9 +89,11 @@ def flipsnack(
 
     The integration keeps its real client and Home Assistant's shared web session;
     only the base URL changes, through the developers' environment variable, so every
-    test talks HTTP to the fake on 127.0.0.1.
+    test talks HTTP to the fake on 127.0.0.1. Demo mode stays off, whatever the shell
+    says, so that the tests see the rules users get.
     """
     monkeypatch.setenv(API_URL_ENV, fake_flipsnack.url)
+    monkeypatch.delenv(DEMO_ENV, raising=False)
     return fake_flipsnack
 
 

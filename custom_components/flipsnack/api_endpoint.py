@@ -1,7 +1,9 @@
-"""Which Flipsnack API the integration talks to.
+"""Which Flipsnack API the integration talks to, and whether it runs as the demo.
 
 Flipsnack's own API, unless a developer points Home Assistant at another one (the demo or
-a fake) with an environment variable before it starts. Nothing in the UI can change this.
+a fake) with an environment variable before it starts. A second variable puts the
+integration in demo mode, which relaxes what only the real Flipsnack needs. Nothing in the
+UI can change either.
 """
 
 from collections.abc import Awaitable, Callable
@@ -16,7 +18,9 @@ from .api import DEFAULT_BASE_URL, FlipsnackClient
 from .const import DOMAIN, LOGGER
 
 API_URL_ENV: Final = "FLIPSNACK_API_URL"
+DEMO_ENV: Final = "FLIPSNACK_DEMO"
 _API_URL: HassKey[str] = HassKey(f"{DOMAIN}_api_url")
+_DEMO_MODE: HassKey[bool] = HassKey(f"{DOMAIN}_demo_mode")
 
 
 @callback
@@ -51,3 +55,31 @@ def _async_api_url(hass: HomeAssistant) -> str:
             )
         hass.data[_API_URL] = url
     return url
+
+
+@callback
+def async_demo_mode(hass: HomeAssistant) -> bool:
+    """Return whether the integration runs next to the demo, read once per run.
+
+    Demo mode needs FLIPSNACK_DEMO=1 and FLIPSNACK_API_URL both: against Flipsnack's own
+    API, what it relaxes (the lead form webhook's HTTPS rule) is what Flipsnack needs.
+    """
+    if (demo := hass.data.get(_DEMO_MODE)) is None:
+        demo = os.environ.get(DEMO_ENV, "").strip() == "1"
+        if demo and _async_api_url(hass) == DEFAULT_BASE_URL:
+            LOGGER.warning(
+                "%s is set but %s is not; demo mode stays off, because Flipsnack itself"
+                " only posts lead forms to HTTPS URLs",
+                DEMO_ENV,
+                API_URL_ENV,
+            )
+            demo = False
+        elif demo:
+            LOGGER.warning(
+                "%s is set: the Flipsnack integration runs in demo mode, and its lead"
+                " form webhook may use Home Assistant's plain-HTTP local URL. This is"
+                " meant for development only",
+                DEMO_ENV,
+            )
+        hass.data[_DEMO_MODE] = demo
+    return demo

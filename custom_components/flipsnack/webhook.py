@@ -3,7 +3,9 @@
 Flipsnack POSTs each lead-form submission of a workspace to one HTTPS URL, which the user
 pastes into Flipsnack (Workspace settings > Integrations > Webhooks); there is no API to set
 it. So Home Assistant can only follow its own URL (Home Assistant Cloud or the external URL)
-and tell the user, through a repair issue, when the URL they pasted no longer works.
+and tell the user, through a repair issue, when the URL they pasted no longer works. Only in
+the developers' demo mode (api_endpoint.py), where the demo posts the leads rather than
+Flipsnack, may the URL be Home Assistant's plain-HTTP local one.
 
 Flipsnack disables the webhook after five failed deliveries, and any answer other than a quick
 2xx is a failure. The handler therefore answers every post with 200 at once and acts only on
@@ -36,6 +38,7 @@ from homeassistant.util.json import json_loads
 from homeassistant.util.signal_type import SignalType
 from yarl import URL
 
+from .api_endpoint import async_demo_mode
 from .const import DOMAIN, LOGGER
 from .coordinator import FlipsnackConfigEntry
 
@@ -78,6 +81,7 @@ class UrlKind(StrEnum):
 
     CLOUDHOOK = "cloudhook"
     EXTERNAL = "external"
+    LOCAL = "local"  # plain HTTP, in demo mode only
     NONE = "none"
 
 
@@ -354,7 +358,8 @@ async def async_get_webhook_url(
     """Return the URL Flipsnack can reach the entry's webhook at.
 
     A Home Assistant Cloud subscription gives a cloudhook (made once and kept in the entry);
-    otherwise it is the external URL, which Flipsnack accepts only with HTTPS.
+    otherwise it is the external URL, which Flipsnack accepts only with HTTPS. In demo mode,
+    without either, it is the local URL, which the demo's send-lead command can reach.
     """
     webhook_id = entry.data[CONF_WEBHOOK_ID]
     if cloud.async_active_subscription(hass):
@@ -375,10 +380,34 @@ async def async_get_webhook_url(
             hass, webhook_id, allow_internal=False, prefer_external=True
         )
     except NoURLAvailableError:
-        return WebhookUrl(UrlKind.NONE, problem=UrlProblem.NO_URL)
-    if URL(url).scheme != "https":
-        return WebhookUrl(UrlKind.NONE, problem=UrlProblem.URL_NOT_HTTPS)
-    return WebhookUrl(UrlKind.EXTERNAL, url)
+        problem = UrlProblem.NO_URL
+    else:
+        if URL(url).scheme == "https":
+            return WebhookUrl(UrlKind.EXTERNAL, url)
+        problem = UrlProblem.URL_NOT_HTTPS
+    if async_demo_mode(hass) and (local_url := _local_url(hass, webhook_id)):
+        return WebhookUrl(UrlKind.LOCAL, local_url)
+    return WebhookUrl(UrlKind.NONE, problem=problem)
+
+
+def _local_url(hass: HomeAssistant, webhook_id: str) -> str | None:
+    """Return the webhook's URL on this machine or its network, HTTPS or not.
+
+    The internal URL of the network settings, else the detected IP address; on a machine
+    without a network that is a loopback address, which get_url refuses but the demo,
+    posting from the same machine, can use.
+    """
+    try:
+        return webhook.async_generate_url(
+            hass, webhook_id, allow_external=False, allow_ip=True
+        )
+    except NoURLAvailableError:
+        if hass.config.api is None:
+            return None  # the HTTP server is not set up
+        return (
+            f"http://127.0.0.1:{hass.config.api.port}"
+            f"{webhook.async_generate_path(webhook_id)}"
+        )
 
 
 def _issue_id(issue: str, entry_id: str) -> str:
