@@ -16,14 +16,21 @@ a few developer controls answer JSON with the account's credentials and totals:
     POST /demo/rotate-secret  gives the account a new API secret, so that Home
                               Assistant's re-authentication can be shown
     POST /demo/grow           adds a minute's worth of readers at once
+
+Lead forms cannot come from the demo API, since Flipsnack pushes them to a webhook; a
+command posts one, as Flipsnack would, to the URL that Home Assistant's Lead forms options
+show (Home Assistant must run in demo mode to show a plain-HTTP one, as scripts/develop does):
+
+    python -m tests.demo_flipsnack send-lead URL [--flipbook HASH]
 """
 
 import argparse
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 import errno
+from http import HTTPStatus
 import json
 from pathlib import Path
 import random
@@ -32,6 +39,7 @@ import signal
 import sys
 from typing import Any, Final
 
+import aiohttp
 from aiohttp import web
 
 from .fake_flipsnack import FakeAccount, FakeFigures, FakeFlipbook, FakeFlipsnack
@@ -188,6 +196,39 @@ CATALOG: Final = (
         pages=44,
     ),
 )
+
+
+# The flipbooks readers can open, and so fill in a lead form in.
+LEAD_FLIPBOOKS: Final = tuple(entry for entry in CATALOG if entry.status != EDITABLE)
+# Made-up readers who fill in a lead form: reserved example domains, and phone numbers
+# from ranges set aside for fiction or not given out.
+LEAD_READERS: Final[tuple[Mapping[str, str], ...]] = (
+    {
+        "Name": "Marta Jansen",
+        "Email": "marta.jansen@example.com",
+        "Phone": "+31 6 5555 0142",
+        "Message": "Do you deliver the Lund sofa to Utrecht, and how soon?",
+    },
+    {
+        "Name": "Tom Becker",
+        "Email": "tom.becker@example.org",
+        "Phone": "+49 30 5555 1718",
+        "Message": "Please send me your trade terms for a hotel refurbishment.",
+    },
+    {
+        "Name": "Sofia Rossi",
+        "Email": "sofia.rossi@example.net",
+        "Phone": "+39 02 5555 3391",
+        "Message": "Is the outdoor dining set also available in grey?",
+    },
+    {
+        "Name": "James Carter",
+        "Email": "j.carter@example.com",
+        "Phone": "+1 202 555 0187",
+        "Message": "I'd like a call about furnishing our new office.",
+    },
+)
+SEND_TIMEOUT: Final = 10.0  # seconds
 
 
 class DemoError(Exception):
@@ -614,6 +655,69 @@ async def run(
         demo.save()
 
 
+def sample_lead(
+    flipbook: CatalogEntry, reader: Mapping[str, str], now: datetime
+) -> dict[str, Any]:
+    """Return a lead form submission as Flipsnack posts it to the workspace's webhook.
+
+    Flipsnack documents `data` either as an object of field names and values or as a
+    list of them; the integration reads both, and this is the object.
+    """
+    return {
+        "type": "contact",
+        "timestamp": int(now.timestamp()),
+        "datetime": now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "flipbook_hash": flipbook.hash,
+        "flipbook_title": flipbook.title,
+        "data": dict(reader),
+    }
+
+
+async def post_lead(url: str, lead: dict[str, Any]) -> int:
+    """Post a lead as JSON to url and return the HTTP status of the answer.
+
+    Raises:
+        DemoError: Nothing answered, or the URL is not one to post to.
+    """
+    timeout = aiohttp.ClientTimeout(total=SEND_TIMEOUT)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.post(url, json=lead) as response,
+        ):
+            return response.status
+    except (aiohttp.ClientError, TimeoutError) as err:
+        raise DemoError(
+            f"cannot post to {url}: {str(err) or type(err).__name__}"
+        ) from err
+
+
+def send_lead(
+    url: str, *, flipbook_hash: str | None = None, rng: random.Random | None = None
+) -> None:
+    """Post a made-up lead from one of the demo's flipbooks and print the answer.
+
+    Raises:
+        DemoError: The post failed, or Home Assistant did not answer with success.
+    """
+    rng = rng or random.Random()  # noqa: S311 - made-up readers
+    if flipbook_hash is None:
+        flipbook = rng.choice(LEAD_FLIPBOOKS)
+    else:
+        flipbook = next(
+            entry for entry in LEAD_FLIPBOOKS if entry.hash == flipbook_hash
+        )
+    reader = rng.choice(LEAD_READERS)
+    lead = sample_lead(flipbook, reader, datetime.now(UTC))
+    status = asyncio.run(post_lead(url, lead))
+    say(
+        f'send-lead: posted a lead from {reader["Name"]} in "{flipbook.title}"'
+        f" ({flipbook.hash}); Home Assistant answered HTTP {status}"
+    )
+    if not HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
+        raise DemoError(f"Home Assistant answered HTTP {status}, not success")
+
+
 def write_ready_file(path: Path, url: str) -> None:
     """Write the API's URL for whoever waits for the demo to answer.
 
@@ -654,6 +758,25 @@ def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
         type=Path,
         help="write the API's URL here once it answers",
     )
+    commands = parser.add_subparsers(
+        dest="command", title="commands", metavar="COMMAND"
+    )
+    send = commands.add_parser(
+        "send-lead",
+        help="post a sample lead form to Home Assistant instead of serving",
+        description=(
+            "Post a made-up lead form of one of the demo's published flipbooks to the"
+            " URL that Home Assistant's Lead forms options show, as Flipsnack would,"
+            " and print the HTTP status Home Assistant answers."
+        ),
+    )
+    send.add_argument("url", help="the webhook URL the Lead forms options show")
+    send.add_argument(
+        "--flipbook",
+        choices=[entry.hash for entry in LEAD_FLIPBOOKS],
+        metavar="HASH",
+        help="the published flipbook the lead form is in (default: a random one)",
+    )
     return parser.parse_args(None if argv is None else list(argv))
 
 
@@ -679,9 +802,13 @@ async def _main(args: argparse.Namespace) -> None:
 
 
 def main(argv: Iterable[str] | None = None) -> None:
-    """Run the demo from the command line; exit non-zero with the reason on failure."""
+    """Run the demo or a command; exit non-zero with the reason on failure."""
+    args = parse_args(argv)
     try:
-        asyncio.run(_main(parse_args(argv)))
+        if args.command == "send-lead":
+            send_lead(args.url, flipbook_hash=args.flipbook)
+        else:
+            asyncio.run(_main(args))
     except DemoError as err:
         sys.exit(f"demo: {err}")
 

@@ -1,35 +1,51 @@
 """Tests for the demo Flipsnack account of scripts/develop."""
 
 import asyncio
-from collections.abc import AsyncGenerator
-from datetime import date, timedelta
+from collections.abc import AsyncGenerator, Generator
+from datetime import UTC, date, datetime, timedelta
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import itertools
 import json
 from pathlib import Path
 import random
+import threading
 from typing import Any
 
 import aiohttp
+from homeassistant.components.webhook import async_generate_path
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.flipsnack.webhook import parse_lead
+
+from .const import WEBHOOK_ID
 from .demo_flipsnack import (
     API_UPLOADS_LEFT,
+    CATALOG,
     DEFAULT_PORT,
     DEFAULT_STATE,
     DEMO_API_KEY,
     FIGURES,
     FIRST_API_SECRET,
     GROW_EVERY,
+    LEAD_FLIPBOOKS,
+    LEAD_READERS,
     DemoAccount,
     DemoError,
     banner,
     main,
     parse_args,
+    post_lead,
     run,
+    sample_lead,
     serve,
     write_ready_file,
 )
 from .fake_flipsnack import FakeFlipsnack, signature_for
+from .test_webhook import ENTITY_ID as LEAD_FORM_ENTITY_ID
 
 TODAY = date(2026, 11, 28)
 
@@ -483,10 +499,178 @@ def test_parse_args_defaults() -> None:
     """Without arguments the demo serves the documented port and state file."""
     args = parse_args([])
 
+    assert args.command is None
     assert args.port == DEFAULT_PORT == 8765
     assert args.state == DEFAULT_STATE == Path("config/.flipsnack-demo.json")
     assert args.grow_every == GROW_EVERY == 60
     assert args.ready_file is None
+
+
+def test_parse_args_send_lead() -> None:
+    """send-lead takes the URL, and optionally one of the published flipbooks."""
+    args = parse_args(["send-lead", "http://127.0.0.1:8123/api/webhook/abc"])
+    assert args.command == "send-lead"
+    assert args.url == "http://127.0.0.1:8123/api/webhook/abc"
+    assert args.flipbook is None
+
+    args = parse_args(["send-lead", "http://host/", "--flipbook", "m6b1x7u"])
+    assert args.flipbook == "m6b1x7u"
+
+    with pytest.raises(SystemExit):
+        parse_args(["send-lead", "http://host/", "--flipbook", "e7l3c6i"])  # a draft
+
+
+def test_lead_flipbooks_are_the_published_ones() -> None:
+    """Leads come from flipbooks readers can open, never from drafts."""
+    assert {entry.hash for entry in LEAD_FLIPBOOKS} == {
+        entry.hash for entry in CATALOG if entry.status in {"public", "unlisted"}
+    }
+    assert len(LEAD_FLIPBOOKS) == 10
+
+
+def test_sample_leads_are_leads_the_integration_reads() -> None:
+    """Every sample lead parses as a lead form, unchanged, with its reader's fields."""
+    now = datetime(2026, 11, 28, 9, 30, 15, 750_000, tzinfo=UTC)
+    for flipbook in LEAD_FLIPBOOKS:
+        for reader in LEAD_READERS:
+            payload = sample_lead(flipbook, reader, now)
+
+            lead, notes = parse_lead(json.loads(json.dumps(payload)))
+
+            assert notes == set()
+            assert payload["timestamp"] == 1795858215
+            assert lead.flipbook_hash == flipbook.hash
+            assert lead.flipbook_title == flipbook.title
+            assert lead.submitted_at == now.replace(microsecond=0)
+            assert lead.fields == reader
+    assert {"Name", "Email", "Phone", "Message"} <= set(LEAD_READERS[0])
+    assert all(
+        reader["Email"].split("@")[1].startswith("example.") for reader in LEAD_READERS
+    )
+
+
+async def test_posted_sample_lead_fires_the_lead_form_event(
+    hass: HomeAssistant,
+    init_lead_forms: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A sample lead posted over HTTP to the webhook becomes a Lead form event."""
+    client = await hass_client_no_auth()
+    url = str(client.make_url(async_generate_path(WEBHOOK_ID)))
+    flipbook, reader = LEAD_FLIPBOOKS[2], LEAD_READERS[1]
+
+    status = await post_lead(url, sample_lead(flipbook, reader, datetime.now(UTC)))
+    await hass.async_block_till_done()
+
+    assert status == HTTPStatus.OK
+    state = hass.states.get(LEAD_FORM_ENTITY_ID)
+    assert state is not None
+    assert state.attributes["event_type"] == "contact_submitted"
+    assert state.attributes["flipbook_title"] == flipbook.title
+    assert state.attributes["flipbook_hash"] == flipbook.hash
+    assert state.attributes["fields"] == reader
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers every POST with the server's status and keeps what was posted."""
+
+    server: _RecordingServer
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        self.server.posts.append(
+            (self.path, self.headers["Content-Type"], self.rfile.read(length))
+        )
+        self.send_response(self.server.status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Keep the test output quiet."""
+
+
+class _RecordingServer(ThreadingHTTPServer):
+    posts: list[tuple[str, str, bytes]]
+    status: int
+
+
+@pytest.fixture
+def webhook_server(socket_enabled: None) -> Generator[_RecordingServer]:
+    """Serve a stand-in for Home Assistant's webhook on 127.0.0.1, in a thread.
+
+    A thread, because the command runs its own event loop with asyncio.run.
+    """
+    server = _RecordingServer(("127.0.0.1", 0), _Recorder)
+    server.posts = []
+    server.status = HTTPStatus.OK
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    yield server
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+def test_send_lead_posts_a_lead_and_prints_the_status(
+    webhook_server: _RecordingServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The documented command posts one lead form as JSON and says what it did."""
+    port = webhook_server.server_address[1]
+    url = f"http://127.0.0.1:{port}/api/webhook/{WEBHOOK_ID}"
+
+    main(["send-lead", url, "--flipbook", "r5t2w8b"])
+
+    [(path, content_type, body)] = webhook_server.posts
+    assert path == f"/api/webhook/{WEBHOOK_ID}"
+    assert content_type == "application/json"
+    payload = json.loads(body)
+    assert payload["type"] == "contact"
+    assert payload["flipbook_hash"] == "r5t2w8b"
+    assert payload["flipbook_title"] == "Outdoor Living Lookbook"
+    assert payload["data"] in [dict(reader) for reader in LEAD_READERS]
+    output = capsys.readouterr().out
+    assert '"Outdoor Living Lookbook" (r5t2w8b)' in output
+    assert "answered HTTP 200" in output
+    assert WEBHOOK_ID not in output
+
+
+def test_send_lead_picks_a_published_flipbook(
+    webhook_server: _RecordingServer,
+) -> None:
+    """Without --flipbook the lead comes from one of the published flipbooks."""
+    url = f"http://127.0.0.1:{webhook_server.server_address[1]}/api/webhook/x"
+
+    main(["send-lead", url])
+
+    payload = json.loads(webhook_server.posts[0][2])
+    assert payload["flipbook_hash"] in {entry.hash for entry in LEAD_FLIPBOOKS}
+
+
+def test_send_lead_fails_on_an_error_status(
+    webhook_server: _RecordingServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An answer other than success makes the command fail, after printing it."""
+    webhook_server.status = HTTPStatus.NOT_FOUND
+    url = f"http://127.0.0.1:{webhook_server.server_address[1]}/api/webhook/x"
+
+    with pytest.raises(SystemExit, match=r"^demo: Home Assistant answered HTTP 404"):
+        main(["send-lead", url])
+
+    assert "answered HTTP 404" in capsys.readouterr().out
+
+
+def test_send_lead_fails_when_nothing_answers(socket_enabled: None) -> None:
+    """A URL where nothing listens makes the command fail with the reason."""
+    with pytest.raises(
+        SystemExit, match=r"^demo: cannot post to http://127\.0\.0\.1:9/"
+    ):
+        main(["send-lead", "http://127.0.0.1:9/api/webhook/x"])
+
+
+async def test_post_lead_refuses_a_url_it_cannot_post_to() -> None:
+    """A URL without a scheme is reported as a demo error, not a traceback."""
+    with pytest.raises(DemoError, match="cannot post to"):
+        await post_lead("127.0.0.1:8123/api/webhook/x", {})
 
 
 def test_main_exits_with_the_reason(tmp_path: Path) -> None:
