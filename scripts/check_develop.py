@@ -5,14 +5,23 @@ the Flipsnack integration through the config flow's REST API, as a newcomer does
 first with a wrong API secret, which the demo refuses with code 44 and the form must report
 under the secret, then with the demo's credentials. The five account sensors must show the
 figures of the demo's state file exactly (the demo runs with still figures), and again after
-the demo adds readers and one sensor is refreshed. Finally the log must hold no error about the
-integration.
+the demo adds readers and one sensor is refreshed.
+
+Then it goes through the entry's options as a user does. Tracking all flipbooks must list the
+demo's ten published flipbooks and give each a device with four sensors; refreshing one of
+them runs the statistics rotation at once, rather than a minute later, and every sensor must
+show its flipbook's figures. Turning lead forms on must work on plain HTTP (Home Assistant runs
+in demo mode) and show the webhook URL; the demo's send-lead command posts a lead there, which
+the Lead form entity must fire with. The flipbook figures must have survived that reload.
+Finally the log must hold no error about the integration.
 """
 
 import argparse
 import json
 import os
 from pathlib import Path
+import re
+import subprocess
 import sys
 import time
 from typing import Any
@@ -20,10 +29,20 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 300.0
 # How long the sensors may take to show the figures, after setup or a refresh.
 SENSOR_TIMEOUT = 60.0
+# How long the entities of an entry may take to appear after it reloads.
+ENTITY_TIMEOUT = 60.0
 SENSORS = ("impressions", "views", "time_spent", "downloads", "api_uploads_left")
+FLIPBOOK_SENSORS = ("impressions", "views", "time_spent", "downloads")
+OPTIONS_MENU = ["flipbooks", "lead_forms"]
+LEAD_FORM_ENTITY = "event.flipsnack_7832_lead_form"
+# The flipbook the sample lead comes from.
+LEAD_FLIPBOOK = "k7m2q9x"
+LEAD_FIELDS = {"Name", "Email", "Phone", "Message"}
+WEBHOOK_PATH = re.compile(r"/api/webhook/[0-9a-f]{64}")
 # Duration sensors may be shown in another unit than the API's seconds.
 SECONDS_PER_UNIT = {"s": 1, "min": 60, "h": 3600, "d": 86400}
 NOT_A_VALUE = {"unknown", "unavailable"}
@@ -120,8 +139,11 @@ def read_demo_state(path: Path) -> dict[str, Any]:
     return state
 
 
-def add_integration(url: str, token: str, api_key: str, api_secret: str) -> None:
-    """Add the Flipsnack integration through the config flow, a wrong secret first."""
+def add_integration(url: str, token: str, api_key: str, api_secret: str) -> str:
+    """Add the Flipsnack integration through the config flow, a wrong secret first.
+
+    Returns the id of the entry.
+    """
     handlers = request(f"{url}/api/config/config_entries/flow_handlers", token=token)
     if "flipsnack" not in handlers:
         raise CheckError("Home Assistant does not list the flipsnack config flow")
@@ -157,6 +179,7 @@ def add_integration(url: str, token: str, api_key: str, api_secret: str) -> None
     title = f"Flipsnack …{api_key[-4:]}"
     if created.get("title") != title:
         raise CheckError(f"the entry is titled {created.get('title')!r}, not {title!r}")
+    return str(created["result"]["entry_id"])
 
 
 def sensor_value(state: dict[str, Any]) -> float | None:
@@ -173,15 +196,13 @@ def sensor_value(state: dict[str, Any]) -> float | None:
 
 def read_sensors(url: str, token: str, entity_ids: dict[str, str]) -> dict[str, Any]:
     """Return each sensor's value in the API's unit, None while it has none."""
-    values: dict[str, Any] = {}
-    for name, entity_id in entity_ids.items():
-        try:
-            state = request(f"{url}/api/states/{entity_id}", token=token)
-        except CheckError:
-            values[name] = None  # not created yet
-        else:
-            values[name] = sensor_value(state)
-    return values
+    states = {
+        state["entity_id"]: state for state in request(f"{url}/api/states", token=token)
+    }
+    return {
+        name: sensor_value(states[entity_id]) if entity_id in states else None
+        for name, entity_id in entity_ids.items()
+    }
 
 
 def expect_figures(
@@ -212,6 +233,209 @@ def expect_figures(
         time.sleep(0.5)
 
 
+def open_options(url: str, token: str, entry_id: str, step: str) -> dict[str, Any]:
+    """Open the entry's options and pick step in their menu; return the step's form."""
+    flow = request(
+        f"{url}/api/config/config_entries/options/flow",
+        data={"handler": entry_id},
+        token=token,
+    )
+    if flow.get("type") != "menu" or flow.get("menu_options") != OPTIONS_MENU:
+        raise CheckError(f"the options did not open with their menu: {flow}")
+    form: dict[str, Any] = request(
+        options_step_url(url, flow["flow_id"]),
+        data={"next_step_id": step},
+        token=token,
+    )
+    if form.get("type") != "form" or form.get("step_id") != step or form.get("errors"):
+        raise CheckError(f"the options menu did not open the {step} step: {form}")
+    return form
+
+
+def options_step_url(url: str, flow_id: str) -> str:
+    """Return the URL that takes the input of an options flow's current step."""
+    return f"{url}/api/config/config_entries/options/flow/{flow_id}"
+
+
+def published_flipbooks(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the demo's published flipbooks by hash, with their whole-life figures."""
+    flipbooks = {}
+    for flipbook in state["flipbooks"]:
+        if flipbook["status"] == "editable":
+            continue
+        figures = dict.fromkeys(FLIPBOOK_SENSORS, 0)
+        for day in flipbook["daily"].values():
+            for name in FLIPBOOK_SENSORS:
+                figures[name] += day[name]
+        flipbooks[flipbook["hash"]] = {"title": flipbook["title"], "figures": figures}
+    return flipbooks
+
+
+def flipbook_entity_id(title: str, sensor: str) -> str:
+    """Return the entity id Home Assistant gives a sensor of a flipbook's device.
+
+    The device is named after the flipbook's title; for the demo's plain ASCII titles this
+    is what Home Assistant's slugify makes of the device and sensor names.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "_", f"{title} {sensor}".lower()).strip("_")
+    return f"sensor.{slug}"
+
+
+def track_all_flipbooks(url: str, token: str, entry_id: str, count: int) -> None:
+    """Track all published flipbooks through the options, as the UI does."""
+    form = open_options(url, token, entry_id, "flipbooks")
+    published = form.get("description_placeholders", {}).get("published")
+    if published != str(count):
+        raise CheckError(
+            f"the flipbooks step counted {published} published flipbooks, not {count}"
+        )
+    done = request(
+        options_step_url(url, form["flow_id"]), data={"tracking": "all"}, token=token
+    )
+    if done.get("type") != "create_entry":
+        raise CheckError(f"tracking all flipbooks did not save the options: {done}")
+
+
+def wait_for_entities(
+    url: str, token: str, pid: int, entity_ids: set[str], when: str
+) -> None:
+    """Wait until all entity_ids have a state; fail with the missing ones."""
+    deadline = time.monotonic() + ENTITY_TIMEOUT
+    while True:
+        states = request(f"{url}/api/states", token=token)
+        missing = entity_ids - {state["entity_id"] for state in states}
+        if not missing:
+            return
+        if time.monotonic() > deadline:
+            raise CheckError(
+                f"{len(missing)} entities did not appear {when} within"
+                f" {ENTITY_TIMEOUT:.0f} s, such as {sorted(missing)[:3]}"
+            )
+        check_alive(pid)
+        time.sleep(0.5)
+
+
+def turn_on_lead_forms(url: str, token: str, entry_id: str) -> str:
+    """Turn lead forms on through the options; return the webhook URL they show."""
+    form = open_options(url, token, entry_id, "lead_forms")
+    step_url = options_step_url(url, form["flow_id"])
+    shown = request(step_url, data={"lead_forms": True}, token=token)
+    if shown.get("step_id") != "lead_forms_url":
+        raise CheckError(
+            "lead forms did not turn on over plain HTTP (is demo mode on?):"
+            f" {shown.get('errors')}"
+        )
+    webhook_url = str(shown["description_placeholders"]["webhook_url"])
+    parsed = urllib.parse.urlsplit(webhook_url)
+    port = urllib.parse.urlsplit(url).port
+    if (
+        parsed.scheme != "http"
+        or parsed.port != port
+        or not WEBHOOK_PATH.fullmatch(parsed.path)
+    ):
+        # Not the URL itself: it is the webhook's only secret.
+        raise CheckError(
+            "the lead forms step did not show Home Assistant's local webhook URL on"
+            f" port {port}"
+        )
+    done = request(step_url, data={}, token=token)
+    if done.get("type") != "create_entry":
+        raise CheckError(f"lead forms did not turn on: {done}")
+    return webhook_url
+
+
+def send_lead(webhook_url: str) -> str:
+    """Post a sample lead with the demo's documented command; return what it printed."""
+    command = [sys.executable, "-m", "tests.demo_flipsnack", "send-lead"]
+    result = subprocess.run(  # noqa: S603 - our own command, with our own arguments
+        [*command, webhook_url, "--flipbook", LEAD_FLIPBOOK],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if result.returncode:
+        raise CheckError(
+            f"send-lead failed ({result.returncode}): {result.stderr.strip()[-500:]}"
+        )
+    return result.stdout
+
+
+def expect_lead(
+    url: str, token: str, pid: int, flipbook: dict[str, Any], printed: str
+) -> None:
+    """Wait until the Lead form entity fired with the lead send-lead posted."""
+    deadline = time.monotonic() + SENSOR_TIMEOUT
+    while True:
+        state = request(f"{url}/api/states/{LEAD_FORM_ENTITY}", token=token)
+        if state["state"] not in NOT_A_VALUE:
+            break
+        if time.monotonic() > deadline:
+            raise CheckError(
+                f"{LEAD_FORM_ENTITY} did not fire within {SENSOR_TIMEOUT:.0f} s of"
+                f" the lead; send-lead printed: {printed.strip()}"
+            )
+        check_alive(pid)
+        time.sleep(0.5)
+    attributes = state["attributes"]
+    fields = attributes.get("fields", {})
+    if (
+        attributes.get("event_type") != "contact_submitted"
+        or attributes.get("flipbook_title") != flipbook["title"]
+        or attributes.get("flipbook_hash") != LEAD_FLIPBOOK
+        or set(fields) != LEAD_FIELDS
+        or fields["Name"] not in printed
+    ):
+        raise CheckError(f"{LEAD_FORM_ENTITY} fired with another lead: {attributes}")
+
+
+def check_flipbooks_and_leads(
+    args: argparse.Namespace, token: str, entry_id: str
+) -> None:
+    """Track all flipbooks and turn lead forms on, and check what each brings.
+
+    Raises:
+        CheckError: A step failed.
+    """
+    flipbooks = published_flipbooks(read_demo_state(args.demo_state))
+    track_all_flipbooks(args.url, token, entry_id, len(flipbooks))
+    entity_ids = {
+        (flipbook_hash, name): flipbook_entity_id(flipbook["title"], name)
+        for flipbook_hash, flipbook in flipbooks.items()
+        for name in FLIPBOOK_SENSORS
+    }
+    wait_for_entities(
+        args.url, token, args.pid, set(entity_ids.values()), "after the listing"
+    )
+    # Any flipbook sensor's refresh runs the rotation, which refreshes all ten.
+    request(
+        f"{args.url}/api/services/homeassistant/update_entity",
+        data={"entity_id": next(iter(entity_ids.values()))},
+        token=token,
+    )
+    # expect_figures names each figure by its entity id here.
+    names = {entity_id: entity_id for entity_id in entity_ids.values()}
+    expected = {
+        entity_id: flipbooks[flipbook_hash]["figures"][name]
+        for (flipbook_hash, name), entity_id in entity_ids.items()
+    }
+    expect_figures(
+        args.url, token, args.pid, names, expected, "on the flipbook sensors"
+    )
+
+    webhook_url = turn_on_lead_forms(args.url, token, entry_id)
+    wait_for_entities(
+        args.url, token, args.pid, {LEAD_FORM_ENTITY}, "after lead forms turned on"
+    )
+    printed = send_lead(webhook_url)
+    expect_lead(args.url, token, args.pid, flipbooks[LEAD_FLIPBOOK], printed)
+    # The reload kept the figures on disk: no call was needed to show them again.
+    expect_figures(
+        args.url, token, args.pid, names, expected, "after the entry reloaded"
+    )
+
+
 def check_log(log: Path) -> None:
     """Fail if Home Assistant logged an error about the integration."""
     errors = [
@@ -233,7 +457,7 @@ def check(args: argparse.Namespace) -> None:
     token = onboard(args.url)
     state = read_demo_state(args.demo_state)
     api_key = state["api_key"]
-    add_integration(args.url, token, api_key, state["api_secret"])
+    entry_id = add_integration(args.url, token, api_key, state["api_secret"])
 
     suffix = api_key[-4:].lower()
     entity_ids = {name: f"sensor.flipsnack_{suffix}_{name}" for name in SENSORS}
@@ -250,6 +474,7 @@ def check(args: argparse.Namespace) -> None:
         token=token,
     )
     expect_figures(args.url, token, args.pid, entity_ids, grown, "after a refresh")
+    check_flipbooks_and_leads(args, token, entry_id)
     check_log(args.log)
 
 
@@ -270,7 +495,9 @@ def main() -> None:
     print(  # noqa: T201
         f"develop --check: Home Assistant served {args.url}, added the Flipsnack"
         " integration with the demo's credentials (a wrong secret first) and showed"
-        " the demo's figures on the five account sensors, also after they grew"
+        " the demo's figures on the five account sensors, also after they grew; it"
+        " tracked the ten published flipbooks with their figures, and turned lead"
+        " forms on, whose event entity fired with the lead send-lead posted"
     )
 
 
