@@ -64,6 +64,7 @@ def request(
     form: dict[str, str] | None = None,
     token: str | None = None,
     method: str | None = None,
+    timeout: float = 30,
 ) -> Any:
     """Send a request and return the decoded JSON answer.
 
@@ -82,7 +83,7 @@ def request(
         headers["Authorization"] = f"Bearer {token}"
     req = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
     try:
-        with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310
             return json.loads(response.read() or b"null")
     except urllib.error.HTTPError as err:
         path = urllib.parse.urlsplit(url).path
@@ -156,6 +157,9 @@ def add_integration(url: str, token: str, api_key: str, api_secret: str) -> str:
         f"{url}/api/config/config_entries/flow",
         data={"handler": "flipsnack", "show_advanced_options": False},
         token=token,
+        # The first flow loads the integration, and on a fresh environment Home
+        # Assistant installs the requirements of its after-dependency cloud first.
+        timeout=START_TIMEOUT,
     )
     if flow.get("type") != "form" or flow.get("step_id") != "user":
         raise CheckError(f"the config flow did not show its form: {flow}")
