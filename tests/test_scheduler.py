@@ -115,6 +115,7 @@ class _Calls:
         *,
         priority: Priority = Priority.BACKGROUND,
         requests: int = 1,
+        slot_timeout: float | None = None,
     ) -> asyncio.Task[None]:
         """Start a call of `requests` requests, as the client's calls make them.
 
@@ -131,7 +132,9 @@ class _Calls:
         # Not a Home Assistant task: async_block_till_done must not wait for calls
         # that wait for simulated time to pass.
         task = self._hass.loop.create_task(
-            self._scheduler.async_call(call, priority=priority)
+            self._scheduler.async_call(
+                call, priority=priority, slot_timeout=slot_timeout
+            )
         )
         self.tasks[name] = task
         return task
@@ -598,6 +601,50 @@ async def test_cancelled_waiter_does_not_use_a_slot(
     assert calls.order == ["running0", "running1", "later0", "later1"]
     assert calls.offsets()["later1"] == pytest.approx(1.1, abs=1e-6)
     assert scheduler.stats.calls == 4
+
+
+async def test_request_that_cannot_start_in_time_gives_up(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    scheduler: RequestScheduler,
+    calls: _Calls,
+) -> None:
+    """With a slot timeout, a request still waiting then raises and leaves the queue."""
+    with pytest.raises(FlipsnackRateLimitError):
+        await scheduler.async_call(_refused(32, "Requests per minute limit exceeded"))
+    impatient = calls.make("impatient", priority=Priority.INTERACTIVE, slot_timeout=30)
+    patient = calls.make("patient")
+    await _settle()
+    assert scheduler.stats.waiting == 2
+
+    # Firing the timers also fires those due within the next half second.
+    await _advance_to(hass, freezer, calls.t0 + 29.4)
+    assert not impatient.done()
+    await _advance_to(hass, freezer, calls.t0 + 30.1)
+    assert isinstance(impatient.exception(), TimeoutError)
+    assert scheduler.stats.waiting == 1
+
+    await _advance_to(hass, freezer, calls.t0 + 61)
+    assert calls.order == ["patient"]
+    assert patient.done()
+    assert scheduler.stats.calls == 1
+
+
+async def test_slot_timeout_bounds_each_request_not_the_call(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    scheduler: RequestScheduler,
+    calls: _Calls,
+) -> None:
+    """A listing of many pages may take longer than the timeout, if every page starts in time."""
+    listing = calls.make(
+        "listing", priority=Priority.INTERACTIVE, requests=5, slot_timeout=2
+    )
+    await _advance_to(hass, freezer, calls.t0 + 3)
+
+    assert listing.done()
+    assert listing.exception() is None
+    assert calls.offsets()["listing/4"] == pytest.approx(2.1, abs=0.002)
 
 
 async def test_cancelled_waiter_behind_others_is_skipped(

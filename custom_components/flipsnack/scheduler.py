@@ -49,6 +49,10 @@ class Priority(IntEnum):
 _PRIORITY: ContextVar[Priority] = ContextVar(
     "flipsnack_request_priority", default=Priority.BACKGROUND
 )
+# How long each request of the call may wait for its slot; None waits as long as it takes.
+_SLOT_TIMEOUT: ContextVar[float | None] = ContextVar(
+    "flipsnack_slot_timeout", default=None
+)
 
 
 class SchedulerClosedError(Exception):
@@ -98,28 +102,42 @@ class RequestScheduler:
         call: Callable[[], Awaitable[T]],
         *,
         priority: Priority = Priority.BACKGROUND,
+        slot_timeout: float | None = None,
     ) -> T:
         """Make a call of the client, whose every request waits for a slot.
 
+        Args:
+            call: The call of the client.
+            priority: Who waits for the call.
+            slot_timeout: Seconds each request may wait for its slot. A listing of
+                many pages may take longer in all; only a request that cannot start
+                in time gives up. None waits as long as it takes.
+
         Raises:
+            TimeoutError: A request waited longer than slot_timeout; it was not made,
+                and its place in the queue goes to the next call.
             FlipsnackError: The call failed. After a rate-limit error every call waits
                 for the pause Flipsnack asked for.
         """
-        token = _PRIORITY.set(priority)
+        priority_token = _PRIORITY.set(priority)
+        timeout_token = _SLOT_TIMEOUT.set(slot_timeout)
         try:
             return await call()
         except FlipsnackRateLimitError as err:
             self._throttled(err.retry_after)
             raise
         finally:
-            _PRIORITY.reset(token)
+            _SLOT_TIMEOUT.reset(timeout_token)
+            _PRIORITY.reset(priority_token)
 
     async def async_wait_for_slot(self) -> None:
         """Wait until one more request fits; the client awaits this before each one."""
         slot: asyncio.Future[None] = self._hass.loop.create_future()
         heapq.heappush(self._waiting, (_PRIORITY.get(), next(self._order), slot))
         self._grant_slots()
-        await slot
+        # A timeout cancels the slot, and cancelled slots are skipped when granting.
+        async with asyncio.timeout(_SLOT_TIMEOUT.get()):
+            await slot
 
     @property
     def stats(self) -> SchedulerStats:
