@@ -3,14 +3,16 @@
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntry, DeviceEntryType
+from homeassistant.helpers.typing import ConfigType
 
 from .api_endpoint import async_create_client
 from .const import (
     CONF_API_SECRET,
     CONF_FLIPBOOKS,
     CONF_TRACKING,
+    DOMAIN,
     FLIPSNACK_APP_URL,
     Tracking,
 )
@@ -25,11 +27,20 @@ from .coordinator import (
     flipbook_store,
 )
 from .scheduler import RequestScheduler
+from .services import async_setup_services
 from .webhook import async_remove_lead_webhook, async_setup_lead_webhook
 
 # The event platform is always set up, so that unloading never depends on options that
 # changed since; it creates the Lead form entity only while lead forms are on.
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.SENSOR]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, so that they exist even while no entry is loaded."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> bool:

@@ -13,6 +13,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
+from .action_cache import ActionCache
 from .api import (
     Flipbook,
     FlipbookStatus,
@@ -56,6 +57,8 @@ class FlipsnackData:
     flipbooks: FlipsnackFlipbooksCoordinator | None = None
     # None while lead forms are off.
     lead_webhook: LeadWebhook | None = None
+    # What the statistics action fetched recently.
+    action_cache: ActionCache = field(default_factory=ActionCache)
 
 
 def account_device_identifier(entry: ConfigEntry) -> tuple[str, str]:

@@ -5,7 +5,13 @@ action raise them as translated exceptions; strings.json has a text for each key
 sections.
 """
 
-from homeassistant.exceptions import ConfigEntryAuthFailed
+import math
+
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    HomeAssistantError,
+    ServiceValidationError,
+)
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from .api import (
@@ -55,4 +61,49 @@ def update_error(err: FlipsnackError) -> ConfigEntryAuthFailed | UpdateFailed:
         retry_after=(
             err.retry_after if isinstance(err, FlipsnackRateLimitError) else None
         ),
+    )
+
+
+def unknown_flipbook_error(flipbook: str, account: str) -> ServiceValidationError:
+    """Return the action's error for a flipbook the account does not have."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="unknown_flipbook",
+        translation_placeholders={"flipbook": flipbook, "account": account},
+    )
+
+
+def action_error(
+    err: FlipsnackError, *, flipbook: str, account: str, paused_for: float
+) -> HomeAssistantError:
+    """Return what an action raises for err.
+
+    A flipbook Flipsnack does not know is the user's mistake; anything else is a failure
+    of the call. Refused credentials need a new key or secret: the caller also starts
+    re-authentication.
+
+    Args:
+        err: The failure of the call.
+        flipbook: The flipbook as the user gave it.
+        account: The title of the account's config entry.
+        paused_for: Seconds until the entry's scheduler lets calls through again.
+    """
+    if isinstance(err, FlipsnackFlipbookNotFoundError):
+        return unknown_flipbook_error(flipbook, account)
+    if isinstance(err, FlipsnackRateLimitError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="rate_limited_retry",
+            translation_placeholders={
+                "retry_after": str(math.ceil(max(err.retry_after, paused_for)))
+            },
+        )
+    if isinstance(err, FlipsnackAuthenticationError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key=translation_key(err)
+        )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=translation_key(err),
+        translation_placeholders={"error": str(err)},
     )
