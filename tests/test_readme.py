@@ -5,11 +5,13 @@ valid, and the examples must use the entity ids Home Assistant gives the sensors
 titled "Flipsnack …7832".
 """
 
+from datetime import date, timedelta
 import json
 from pathlib import Path
 import re
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.webhook import async_generate_path
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -21,9 +23,12 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import yaml
 
+from custom_components.flipsnack.const import DOMAIN
 from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
 
-from .const import WEBHOOK_ID
+from . import setup_integration
+from .const import API_KEY, WEBHOOK_ID
+from .fake_flipsnack import FakeFigures, FakeFlipsnack
 from .test_webhook import ENTITY_ID as LEAD_FORM_ENTITY_ID, FIELDS, LEAD
 
 ROOT = Path(__file__).parent.parent
@@ -231,6 +236,79 @@ async def test_lead_form_automation_runs(
     assert await hass.config_entries.async_reload(init_lead_forms.entry_id)
     await hass.async_block_till_done()
     assert len(calls) == 2
+
+
+async def test_statistics_script_runs_and_the_response_is_as_shown(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """The script of the Actions section notifies last week's figures of the flipbook.
+
+    On Tuesday 10 March 2026 last week is 2 to 8 March: the figures of 1 and 9 March stay
+    out. Asked for its pages, the action answers what the README shows.
+    """
+    actions = section(README, "## Actions")
+    response_example, script, weekly = code_blocks(actions, "yaml")
+    freezer.move_to("2026-03-10T17:00:00+00:00")
+    flipsnack.add_flipbook(
+        API_KEY,
+        hash="spring-catalog",
+        title="Spring catalog",
+        daily={
+            date(2026, 3, 1): FakeFigures(1000, 1000, 1000, 1000),
+            date(2026, 3, 2): FakeFigures(40, 12, 300, 1),
+            date(2026, 3, 5): FakeFigures(60, 20, 420, 2),
+            date(2026, 3, 8): FakeFigures(15, 5, 60, 0),
+            date(2026, 3, 9): FakeFigures(2000, 2000, 2000, 2000),
+        },
+        pages=[
+            {"page": 1, "views": 37, "clicks": 4, "time_spent": 410},
+            {"page": 2, "views": 21, "clicks": 0, "time_spent": 370},
+        ],
+    )
+    await setup_integration(hass, mock_config_entry)
+    calls = async_mock_service(hass, "notify", "mobile_app_your_phone")
+    config = yaml.safe_load(script.replace("YOUR_ENTRY_ID", mock_config_entry.entry_id))
+    assert await async_setup_component(
+        hass, "script", {"script": {"flipsnack_views_of_last_week": config}}
+    )
+    # Later than the setup's call, the scheduler lets the listing and the statistics
+    # call through at once, without simulated time having to pass.
+    freezer.tick(timedelta(minutes=1))
+
+    await hass.services.async_call(
+        "script",
+        "flipsnack_views_of_last_week",
+        {"flipbook": "Spring catalog"},
+        blocking=True,
+    )
+
+    assert [call.data for call in calls] == [
+        {
+            "title": "Spring catalog",
+            "message": "37 views and 115 impressions from 2026-03-02 to 2026-03-08.",
+        }
+    ]
+    weekly_actions = yaml.safe_load(weekly)["actions"]
+    assert weekly_actions[0]["action"] == "script.flipsnack_views_of_last_week"
+
+    freezer.tick(timedelta(minutes=1))
+    response = await hass.services.async_call(
+        DOMAIN,
+        "get_statistics",
+        {
+            "config_entry_id": mock_config_entry.entry_id,
+            "flipbook": "spring-catalog",
+            "start_date": "2026-03-02",
+            "end_date": "2026-03-08",
+            "include_pages": True,
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert response == yaml.safe_load(response_example)
 
 
 def test_development_section_starts_with_develop_and_test() -> None:
