@@ -578,3 +578,27 @@ async def test_stored_figures_without_a_listing_are_shown_and_listed(
 
     assert _state(hass, entity_registry, f"{ENTRY_ID}_{CATALOG}_views") == "99"
     assert "collection.getList" in _actions(flipbooks)
+
+
+async def test_rotation_keeps_its_pace_however_long_an_update_takes(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An update slowed by paced calls starts the next one a minute after it began."""
+    flipsnack.add_flipbooks(API_KEY, 40, status_cycle=["public"])
+    entry = _entry(tracking="all")
+    await _set_up(hass, freezer, entry)
+    coordinator = entry.runtime_data.flipbooks
+    assert coordinator is not None
+
+    await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL + timedelta(seconds=25))
+    assert _actions(flipsnack).count("collection.getStats") == FLIPBOOK_CALLS_PER_MINUTE
+
+    # Fifteen calls at two a second take seven seconds and more.
+    assert coordinator.update_interval is not None
+    assert (
+        timedelta(seconds=10)
+        <= coordinator.update_interval
+        <= FLIPBOOK_UPDATE_INTERVAL - timedelta(seconds=7)
+    )

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 type FlipsnackConfigEntry = ConfigEntry[FlipsnackData]
 
 STORAGE_VERSION = 1
+# However long an update took, the next one leaves the scheduler this much room.
+MIN_UPDATE_GAP = timedelta(seconds=10)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -245,6 +247,7 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
     @override
     async def _async_update_data(self) -> FlipbooksData:
         """List the flipbooks when due, otherwise refresh the figures that are due."""
+        started = self.hass.loop.time()
         try:
             if self.listing_due:
                 await self._async_list_flipbooks()
@@ -257,6 +260,13 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
             raise update_error(err) from err
         finally:
             self._store.async_delay_save(self._data_to_store, 30)
+            # The next update is timed from the end of this one; paced calls make an
+            # update last seconds, so start the next one a minute after this began
+            # to keep the rotation at its rate a minute.
+            elapsed = timedelta(seconds=self.hass.loop.time() - started)
+            self.update_interval = max(
+                MIN_UPDATE_GAP, FLIPBOOK_UPDATE_INTERVAL - elapsed
+            )
         return self.data
 
     @override
