@@ -1,0 +1,216 @@
+"""Fixtures and the printed report of the benchmarks."""
+
+from collections.abc import Generator, Sequence
+import logging
+import statistics
+
+import pytest
+
+# The fake Flipsnack API and the integration pointed at it, as the tests have them.
+# Imported rather than named in pytest_plugins, which pytest refuses in this conftest
+# when it collects from the repository's root.
+from tests.conftest import fake_flipsnack, flipsnack  # noqa: F401
+
+from . import (
+    MEMORY_RESULTS,
+    OVERHEAD_RESULTS,
+    SCALE_RESULTS,
+    MemoryResult,
+    OverheadResult,
+    ScaleResult,
+    Spread,
+    Stepping,
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Let the simulated time be stepped either way."""
+    parser.addoption(
+        "--stepping",
+        choices=[str(stepping) for stepping in Stepping],
+        default=str(Stepping.TIMERS),
+        help=(
+            "how simulated time passes. timers (default): from one pending timer to"
+            " the next, exactly; advance_time: the tests' 1 s and 20 s steps"
+        ),
+    )
+
+
+@pytest.fixture
+def stepping(request: pytest.FixtureRequest) -> Stepping:
+    """Return how the benchmarks let simulated time pass."""
+    # The option is missing when this conftest was not loaded at startup.
+    return Stepping(request.config.getoption("stepping", default=Stepping.TIMERS))
+
+
+@pytest.fixture(autouse=True)
+async def enable_event_loop_debug() -> None:
+    """Keep the event loop out of debug mode, as it runs in production.
+
+    Home Assistant's test plugin turns debug mode on for every test; it checks every
+    callback and slows all of them down.
+    """
+
+
+@pytest.fixture(autouse=True)
+def production_log_level() -> Generator[None]:
+    """Log warnings and worse only, as Home Assistant does by default.
+
+    The test plugin logs at INFO, and pytest keeps every record in memory: a line per
+    new entity would be measured as the integration's time and memory.
+    """
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    yield
+    root.setLevel(level)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """Print the figures the benchmarks measured."""
+    scale = config.stash.get(SCALE_RESULTS, [])
+    memory = config.stash.get(MEMORY_RESULTS, [])
+    if scale or memory:
+        _print_scale(terminalreporter, scale, memory)
+    if overhead := config.stash.get(OVERHEAD_RESULTS, None):
+        _print_overhead(terminalreporter, overhead)
+
+
+def _table(
+    reporter: pytest.TerminalReporter,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+) -> None:
+    widths = [max(len(line[i]) for line in (header, *rows)) for i in range(len(header))]
+    for line in (header, *rows):
+        reporter.write_line(
+            "  ".join(
+                cell.rjust(width) for cell, width in zip(line, widths, strict=True)
+            )
+        )
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _spread(spread: Spread | None) -> str:
+    if spread is None:
+        return "-"
+    return f"{spread.low:.1f} / {spread.median:.1f} / {spread.high:.1f}"
+
+
+def _print_scale(
+    reporter: pytest.TerminalReporter,
+    scale: Sequence[ScaleResult],
+    memory: Sequence[MemoryResult],
+) -> None:
+    reporter.write_sep("=", 'flipbook scale benchmark, "all" tracking')
+    results = sorted(scale, key=lambda result: result.flipbooks)
+    if results:
+        hours = statistics.median(result.simulated_hours for result in results)
+        reporter.write_line(
+            f"{hours:.2f} simulated hours from async_setup on, stepped with"
+            f" {results[0].stepping}. Calls as the fake answered them, at simulated"
+            " time; setup calls until the first listing was in."
+        )
+        _table(
+            reporter,
+            (
+                "flipbooks",
+                "setup calls",
+                "listed after s",
+                "max in 60 s",
+                "max in 1 s",
+                "calls",
+                "getStats",
+                "getList",
+                "user",
+                "expected cycle min",
+                "refreshed every min (min / median / max)",
+                "all figures after min",
+            ),
+            [
+                (
+                    str(r.flipbooks),
+                    str(r.calls_at_setup),
+                    f"{r.listed_after:.1f}",
+                    str(r.most_per_minute),
+                    str(r.most_per_second),
+                    str(r.calls),
+                    str(r.calls_by_action.get("collection.getStats", 0)),
+                    str(r.calls_by_action.get("collection.getList", 0)),
+                    str(r.calls_by_action.get("user.getStats", 0)),
+                    f"{r.expected_cycle:.0f}",
+                    _spread(r.cycle),
+                    _number(r.all_figures_after),
+                )
+                for r in results
+            ],
+        )
+        reporter.write_line("")
+    reporter.write_line(
+        "Wall clock on this machine. Memory: what is still allocated at the end of the"
+        " first full cycle, traced from before async_setup on, test doubles left out"
+        " (a separate run, as tracing slows everything down)."
+    )
+    walls = {result.flipbooks: result for result in results}
+    memories = {result.flipbooks: result for result in memory}
+    _table(
+        reporter,
+        (
+            "flipbooks",
+            "setup s",
+            "setup + listing s",
+            "throttled",
+            "rejected",
+            "run s",
+            "memory KiB",
+            "per flipbook KiB",
+        ),
+        [
+            (
+                str(count),
+                *_wall_cells(walls.get(count)),
+                *_memory_cells(memories.get(count)),
+            )
+            for count in sorted(walls.keys() | memories.keys())
+        ],
+    )
+
+
+def _wall_cells(result: ScaleResult | None) -> tuple[str, ...]:
+    if result is None:
+        return ("-",) * 5
+    return (
+        f"{result.setup_seconds:.3f}",
+        f"{result.listed_seconds:.2f}",
+        str(result.throttled),
+        str(result.rejected),
+        f"{result.run_seconds:.1f}",
+    )
+
+
+def _memory_cells(result: MemoryResult | None) -> tuple[str, ...]:
+    if result is None:
+        return ("-",) * 2
+    return (
+        f"{result.traced_bytes / 1024:.0f}",
+        _number(None if result.per_flipbook is None else result.per_flipbook / 1024),
+    )
+
+
+def _print_overhead(
+    reporter: pytest.TerminalReporter, results: Sequence[OverheadResult]
+) -> None:
+    reporter.write_sep("=", "one flipbook refresh: through the integration against raw")
+    for r in results:
+        reporter.write_line(
+            f"{len(r.integration)} runs each, wall clock, medians (means):"
+            f" integration {statistics.median(r.integration) * 1e6:.0f} µs"
+            f" ({statistics.mean(r.integration) * 1e6:.0f}),"
+            f" raw signed GET {statistics.median(r.raw) * 1e6:.0f} µs"
+            f" ({statistics.mean(r.raw) * 1e6:.0f}); ratio {r.ratio:.2f}"
+        )
