@@ -448,8 +448,7 @@ async def test_user_may_delete_only_untracked_flipbook_devices(
     for device, removable in ((account, False), (tracked, False), (stale, True)):
         await client.send_json_auto_id(
             {
-                "type": "config/device_registry/remove_config_entry",
-                "config_entry_id": ENTRY_ID,
+                "type": "config/device_registry/remove",
                 "device_id": device.id,
             }
         )
@@ -462,8 +461,7 @@ async def test_user_may_delete_only_untracked_flipbook_devices(
     await hass.config_entries.async_unload(ENTRY_ID)
     await client.send_json_auto_id(
         {
-            "type": "config/device_registry/remove_config_entry",
-            "config_entry_id": ENTRY_ID,
+            "type": "config/device_registry/remove",
             "device_id": tracked.id,
         }
     )
