@@ -1305,3 +1305,28 @@ async def test_collection_stats_keep_secrets_out_of_errors(
     assert error.status == "No **REDACTED** **REDACTED** **REDACTED**"
     assert API_KEY not in repr(client)
     assert API_SECRET not in repr(client)
+
+
+async def test_request_gate_is_awaited_before_every_request(
+    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
+) -> None:
+    """A caller's gate holds back each request, the pages of a listing included."""
+    fake_flipsnack.add_flipbooks(API_KEY, 120)
+    requests_seen_by_gate: list[int] = []
+
+    async def gate() -> None:
+        requests_seen_by_gate.append(len(fake_flipsnack.requests))
+
+    client = FlipsnackClient(
+        API_KEY,
+        API_SECRET,
+        session=session,
+        base_url=fake_flipsnack.url,
+        request_gate=gate,
+    )
+    await client.collections()
+    await client.user_stats()
+
+    # Three pages of 50 and one statistics call: the gate ran before each of them.
+    assert requests_seen_by_gate == [0, 1, 2, 3]
+    assert len(fake_flipsnack.requests) == 4

@@ -206,15 +206,7 @@ class CollectionStats:
         data = _read_object(data, _STATS_ACTION)
         pages: tuple[PageStats, ...] | None = None
         if include_pages:
-            if "pages" not in data:
-                raise FlipsnackResponseError(
-                    f"Field 'pages' is missing from the {_STATS_ACTION} response"
-                )
-            items = data["pages"]
-            if not isinstance(items, list):
-                raise FlipsnackResponseError(
-                    f"Field 'pages' is not a list: {_preview(items)}"
-                )
+            items = _read_list(data, "pages", _STATS_ACTION)
             pages = tuple(PageStats.from_api(item) for item in items)
         return cls(
             impressions=_read_count(data, "impressions", _STATS_ACTION),
@@ -239,15 +231,7 @@ def read_flipbook_list(data: object) -> tuple[int, list[Flipbook]]:
     """
     data = _read_object(data, _LIST_ACTION)
     count = _read_count(data, "collectionCount", _LIST_ACTION)
-    if "collections" not in data:
-        raise FlipsnackResponseError(
-            f"Field 'collections' is missing from the {_LIST_ACTION} response"
-        )
-    items = data["collections"]
-    if not isinstance(items, list):
-        raise FlipsnackResponseError(
-            f"Field 'collections' is not a list: {_preview(items)}"
-        )
+    items = _read_list(data, "collections", _LIST_ACTION)
     return count, [Flipbook.from_api(item) for item in items]
 
 
@@ -258,6 +242,20 @@ def _read_object(data: object, action: str) -> dict[str, Any]:
             f"Field 'data' of the {action} response is not an object: {_preview(data)}"
         )
     return data
+
+
+def _read_list(data: dict[str, Any], field: str, action: str) -> list[Any]:
+    """Read a field that must hold a list."""
+    if field not in data:
+        raise FlipsnackResponseError(
+            f"Field '{field}' is missing from the {action} response"
+        )
+    items = data[field]
+    if not isinstance(items, list):
+        raise FlipsnackResponseError(
+            f"Field '{field}' is not a list: {_preview(items)}"
+        )
+    return items
 
 
 def _read_count(data: dict[str, Any], field: str, action: str) -> int:
