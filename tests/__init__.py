@@ -11,12 +11,12 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.flipsnack.const import DOMAIN
-
 from . import cloud_stub
 
-# Before any test imports the integration, which imports homeassistant.components.cloud.
+# Before anything imports the integration, which imports homeassistant.components.cloud.
 cloud_stub.install_if_needed()
+
+from custom_components.flipsnack.const import DOMAIN  # noqa: E402 - after the stand-in
 
 
 async def setup_integration(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
