@@ -181,8 +181,29 @@ def test_dashboard_uses_the_five_sensors() -> None:
 
     cards = [card for view in dashboard["views"] for card in view["cards"]]
     entities_cards = [card for card in cards if card["type"] == "entities"]
-    assert [card["entities"] for card in entities_cards] == [ENTITY_IDS]
+    assert len(entities_cards) == 1
+    rows = entities_cards[0]["entities"]
+    assert [row["entity"] for row in rows] == ENTITY_IDS
     assert {card["type"] for card in cards} >= {"entities", "statistics-graph", "gauge"}
+
+
+def test_dashboard_names_its_rows() -> None:
+    """Every entity in the dashboard has a short name, not the device's name again.
+
+    Without one a card shows "Flipsnack …7832 Impressions", "Flipsnack …7832 Views", …
+    """
+    (block,) = code_blocks(section(README, "### Dashboard"), "yaml")
+    cards = [card for view in yaml.safe_load(block)["views"] for card in view["cards"]]
+    names = {
+        f"sensor.flipsnack_7832_{description.key}": STRINGS["entity"]["sensor"][
+            description.translation_key
+        ]["name"]
+        for description in ACCOUNT_SENSORS
+    }
+    rows = [row for card in cards for row in card.get("entities", ())]
+    assert rows
+    for row in rows:
+        assert row["name"] == names[row["entity"]], row
 
 
 def test_every_entity_id_in_the_readme_exists() -> None:
