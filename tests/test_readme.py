@@ -37,6 +37,9 @@ ENTITY_IDS = [
     f"sensor.flipsnack_7832_{description.key}" for description in ACCOUNT_SENSORS
 ]
 ENTITY_ID_PATTERN = re.compile(r"\bsensor\.flipsnack_[a-z0-9_]+")
+PICTURE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+# Pictures load with the README, on GitHub and in HACS.
+MAX_PICTURE_BYTES = 200_000
 FENCE = re.compile(r"^```(\S*)\s*$")
 
 
@@ -252,6 +255,29 @@ async def test_lead_form_automation_runs(
     assert await hass.config_entries.async_reload(init_lead_forms.entry_id)
     await hass.async_block_till_done()
     assert len(calls) == 2
+
+
+def test_every_picture_exists_and_is_small() -> None:
+    """Every picture the README shows is a PNG in docs/images/, under 200 kB, described.
+
+    scripts/screenshots takes them; their text says what they show, for those who
+    can't see them.
+    """
+    pictures = PICTURE.findall(README)
+    assert pictures
+    for description, path in pictures:
+        assert path.startswith("docs/images/"), path
+        picture = ROOT / path
+        assert picture.is_file(), f"{path} is missing; run scripts/screenshots"
+        assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), path
+        assert picture.stat().st_size < MAX_PICTURE_BYTES, path
+        assert len(description.split()) >= 5, path
+
+
+def test_every_picture_in_docs_images_is_shown() -> None:
+    """No picture in docs/images/ is left over from an earlier README."""
+    shown = {ROOT / path for _, path in PICTURE.findall(README)}
+    assert set((ROOT / "docs" / "images").iterdir()) <= shown
 
 
 def test_development_section_starts_with_develop_and_test() -> None:

@@ -5,6 +5,7 @@ CSS and text locators pierce them, so the locators below name the components as 
 frontend's source does (`dialog-data-entry-flow`, `ha-form`, `hui-sensor-entity-row`).
 """
 
+from datetime import UTC, datetime
 import json
 import math
 import re
@@ -184,4 +185,45 @@ def create_dashboard(
         )
     call_ws(
         page, {"type": "lovelace/config/save", "url_path": url_path, "config": config}
+    )
+
+
+def import_daily_history(
+    page: Page, statistic_id: str, daily: dict[str, int], total: int
+) -> None:
+    """Give a sensor the long-term statistics of these daily figures.
+
+    The statistics graph's daily change needs a day of history before its first bar,
+    which a fresh Home Assistant has not. The hourly statistics imported here end each
+    day with the sum so far, up to the last full hour, whose sum is today's total.
+
+    Args:
+        page: A page with the frontend.
+        statistic_id: The sensor's entity id.
+        daily: The figure of each UTC day (ISO dates); today's is left out.
+        total: The sensor's figure now.
+    """
+    today = datetime.now(UTC).date().isoformat()
+    days = sorted(day for day in daily if day < today)
+    stats = []
+    running = total - sum(daily[day] for day in days)
+    for day in days:
+        running += daily[day]
+        start = f"{day}T23:00:00+00:00"
+        stats.append({"start": start, "state": running, "sum": running})
+    call_ws(
+        page,
+        {
+            "type": "recorder/import_statistics",
+            "metadata": {
+                "statistic_id": statistic_id,
+                "source": "recorder",
+                "name": None,
+                "has_sum": True,
+                "mean_type": 0,
+                "unit_class": None,
+                "unit_of_measurement": None,
+            },
+            "stats": stats,
+        },
     )
