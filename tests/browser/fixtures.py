@@ -48,21 +48,28 @@ expect.set_options(timeout=20_000)
 def sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     """Run Home Assistant and the demo for the whole session, in browser-artifacts/.
 
-    The folder is kept when a test failed, with Home Assistant's log; otherwise it is
-    removed at the end.
+    The folder is kept, with Home Assistant's log, when it did not start or a test
+    failed; otherwise it is removed at the end.
     """
+    # What an earlier run kept would be taken for this run's.
+    for kept in (*ARTIFACTS.glob("*.png"), *ARTIFACTS.glob("*.console.txt")):
+        kept.unlink()
     workdir = ARTIFACTS / "home-assistant"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     write_demo_state(workdir / "flipsnack-demo.json", TIME_SPENT_FLIPBOOKS)
-    with running_sandbox(workdir) as sandbox:
-        yield sandbox
-    if request.session.testsfailed:
-        request.config.stash.setdefault(KEPT, []).append(
-            f"Home Assistant's log: {sandbox.log}"
-        )
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
+    keep = True
+    try:
+        with running_sandbox(workdir) as sandbox:
+            yield sandbox
+        keep = bool(request.session.testsfailed)
+    finally:
+        if keep:
+            request.config.stash.setdefault(KEPT, []).append(
+                f"Home Assistant's folder, with home-assistant.log: {workdir}"
+            )
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

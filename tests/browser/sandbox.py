@@ -252,18 +252,9 @@ class Sandbox:
         return self.demo("GET", "/demo/account")
 
     def demo_flipbooks(self) -> dict[str, dict[str, Any]]:
-        """Return the demo's flipbooks by title, with their statuses and total figures."""
+        """Return the demo's flipbooks by title, with their statuses and daily figures."""
         state = json.loads(self.demo_state.read_text(encoding="utf-8"))
-        flipbooks = {}
-        for flipbook in state["flipbooks"]:
-            totals = dict.fromkeys(
-                ("impressions", "views", "time_spent", "downloads"), 0
-            )
-            for figures in flipbook["daily"].values():
-                for name in totals:
-                    totals[name] += figures[name]
-            flipbooks[flipbook["title"]] = {**flipbook, "totals": totals}
-        return flipbooks
+        return {flipbook["title"]: flipbook for flipbook in state["flipbooks"]}
 
     def wait_for(
         self, what: str, check: Callable[[], Any], timeout: float = 60.0
@@ -276,7 +267,10 @@ class Sandbox:
                 if result := check():
                     return result
             if time.monotonic() > deadline:
-                raise SandboxError(f"{what} did not happen within {timeout:.0f} s")
+                raise SandboxError(
+                    f"{what} did not happen within {timeout:.0f} s;"
+                    f" Home Assistant's log is {self.log}"
+                )
             time.sleep(0.5)
 
     def check_alive(self) -> None:
