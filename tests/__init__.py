@@ -15,8 +15,10 @@ from pytest_homeassistant_custom_component.common import (
 from . import cloud_stub
 from .fake_flipsnack import FakeFlipsnack, FakeMode
 
-# Before any test imports the integration, which imports homeassistant.components.cloud.
+# Before anything imports the integration, which imports homeassistant.components.cloud.
 cloud_stub.install_if_needed()
+
+from custom_components.flipsnack.const import DOMAIN  # noqa: E402 - after the stand-in
 
 
 async def setup_integration(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
@@ -36,7 +38,7 @@ async def _settle(hass: HomeAssistant) -> int:
         await hass.async_block_till_done()
         waiting = sum(
             entry.runtime_data.scheduler.stats.waiting
-            for entry in hass.config_entries.async_loaded_entries("flipsnack")
+            for entry in hass.config_entries.async_loaded_entries(DOMAIN)
         )
         pending = [task for task in hass._background_tasks if not task.done()]
         if len(pending) <= waiting:

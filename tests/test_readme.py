@@ -42,6 +42,9 @@ ENTITY_IDS = [
     f"sensor.flipsnack_7832_{description.key}" for description in ACCOUNT_SENSORS
 ]
 ENTITY_ID_PATTERN = re.compile(r"\bsensor\.flipsnack_[a-z0-9_]+")
+PICTURE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+# Pictures load with the README, on GitHub and in HACS.
+MAX_PICTURE_BYTES = 200_000
 FENCE = re.compile(r"^```(\S*)\s*$")
 
 
@@ -186,8 +189,29 @@ def test_dashboard_uses_the_five_sensors() -> None:
 
     cards = [card for view in dashboard["views"] for card in view["cards"]]
     entities_cards = [card for card in cards if card["type"] == "entities"]
-    assert [card["entities"] for card in entities_cards] == [ENTITY_IDS]
+    assert len(entities_cards) == 1
+    rows = entities_cards[0]["entities"]
+    assert [row["entity"] for row in rows] == ENTITY_IDS
     assert {card["type"] for card in cards} >= {"entities", "statistics-graph", "gauge"}
+
+
+def test_dashboard_names_its_rows() -> None:
+    """Every entity in the dashboard has a short name, not the device's name again.
+
+    Without one a card shows "Flipsnack …7832 Impressions", "Flipsnack …7832 Views", …
+    """
+    (block,) = code_blocks(section(README, "### Dashboard"), "yaml")
+    cards = [card for view in yaml.safe_load(block)["views"] for card in view["cards"]]
+    names = {
+        f"sensor.flipsnack_7832_{description.key}": STRINGS["entity"]["sensor"][
+            description.translation_key
+        ]["name"]
+        for description in ACCOUNT_SENSORS
+    }
+    rows = [row for card in cards for row in card.get("entities", ())]
+    assert rows
+    for row in rows:
+        assert row["name"] == names[row["entity"]], row
 
 
 def test_every_entity_id_in_the_readme_exists() -> None:
@@ -309,6 +333,29 @@ async def test_statistics_script_runs_and_the_response_is_as_shown(
         return_response=True,
     )
     assert response == yaml.safe_load(response_example)
+
+
+def test_every_picture_exists_and_is_small() -> None:
+    """Every picture the README shows is a PNG in docs/images/, under 200 kB, described.
+
+    scripts/screenshots takes them; their text says what they show, for those who
+    can't see them.
+    """
+    pictures = PICTURE.findall(README)
+    assert pictures
+    for description, path in pictures:
+        assert path.startswith("docs/images/"), path
+        picture = ROOT / path
+        assert picture.is_file(), f"{path} is missing; run scripts/screenshots"
+        assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), path
+        assert picture.stat().st_size < MAX_PICTURE_BYTES, path
+        assert len(description.split()) >= 5, path
+
+
+def test_every_picture_in_docs_images_is_shown() -> None:
+    """No picture in docs/images/ is left over from an earlier README."""
+    shown = {ROOT / path for _, path in PICTURE.findall(README)}
+    assert set((ROOT / "docs" / "images").iterdir()) <= shown
 
 
 def test_development_section_starts_with_develop_and_test() -> None:

@@ -1,6 +1,9 @@
 """Tests for the Flipsnack sensors."""
 
-from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
+from typing import Any
+
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
@@ -10,7 +13,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
+from custom_components.flipsnack.sensor import ACCOUNT_SENSORS, FIGURE_SENSORS
 
 from . import setup_integration
 from .fake_flipsnack import FakeFlipsnack
@@ -18,6 +21,7 @@ from .fake_flipsnack import FakeFlipsnack
 # The registry snapshots were recorded on this release. Older releases serialise registry
 # entries without the fields added since, so only the comparison is skipped there.
 SNAPSHOTS_RECORDED_ON = (2026, 10)
+TIME_SPENT = "sensor.flipsnack_7832_time_spent"
 
 
 def _skip_registry_snapshot_on_older_home_assistant() -> None:
@@ -74,13 +78,96 @@ async def test_sensors_belong_to_one_service_device(
     assert device == snapshot
 
 
+def test_time_spent_settings() -> None:
+    """Time spent counts seconds, is shown in hours, and keeps every second.
+
+    The frontend shows a duration in hours as hours and whole minutes, from the state
+    rounded to the display precision: 4 decimals of an hour are 0.36 s.
+    """
+    (description,) = (
+        description for description in FIGURE_SENSORS if description.key == "time_spent"
+    )
+    assert description.device_class is SensorDeviceClass.DURATION
+    assert description.native_unit_of_measurement == UnitOfTime.SECONDS
+    assert description.suggested_unit_of_measurement == UnitOfTime.HOURS
+    assert description.suggested_display_precision == 4
+
+
+@pytest.mark.parametrize(
+    ("seconds", "hours"),
+    [(154, "0.0427777777777778"), (5580, "1.55"), (0, "0.0")],
+)
 async def test_time_spent_is_shown_in_hours(
-    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+    seconds: int,
+    hours: str,
 ) -> None:
-    """Flipsnack counts seconds; the sensor shows hours."""
-    flipsnack.accounts[next(iter(flipsnack.accounts))].stats["time_spent"] = 5400
+    """Flipsnack counts seconds; the state is in hours, unrounded, shown to 4 decimals."""
+    flipsnack.accounts[next(iter(flipsnack.accounts))].stats["time_spent"] = seconds
     await setup_integration(hass, mock_config_entry)
 
-    state = hass.states.get("sensor.flipsnack_7832_time_spent")
-    assert state.state == "1.5"
+    state = hass.states.get(TIME_SPENT)
+    assert state.state == hours
     assert state.attributes["unit_of_measurement"] == "h"
+    options = entity_registry.async_get(TIME_SPENT).options
+    assert options["sensor"] == {"suggested_display_precision": 4}
+
+
+@pytest.mark.parametrize(
+    ("sensor_options", "expected"),
+    [
+        # Made by an earlier version, whose suggested precision was 1.
+        (
+            {"suggested_display_precision": 1},
+            {"suggested_display_precision": 4},
+        ),
+        # The user chose a precision of their own: it stays.
+        (
+            {"suggested_display_precision": 1, "display_precision": 2},
+            {"suggested_display_precision": 4, "display_precision": 2},
+        ),
+        # The user chose another unit: it stays, and the precision follows it.
+        (
+            {"suggested_display_precision": 1, "unit_of_measurement": "min"},
+            {"suggested_display_precision": 3, "unit_of_measurement": "min"},
+        ),
+    ],
+)
+async def test_existing_time_spent_entities_take_the_new_precision(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+    sensor_options: dict[str, Any],
+    expected: dict[str, Any],
+) -> None:
+    """An entity made by an earlier version shows its time spent to 4 decimals too.
+
+    Home Assistant writes the suggested precision into the entity registry whenever it
+    adds the entity, so no migration is needed; the suggested unit (hours) is the same.
+    """
+    mock_config_entry.add_to_hass(hass)
+    entity = entity_registry.async_get_or_create(
+        "sensor",
+        "flipsnack",
+        f"{mock_config_entry.entry_id}_time_spent",
+        config_entry=mock_config_entry,
+        suggested_object_id="flipsnack_7832_time_spent",
+    )
+    entity_registry.async_update_entity_options(
+        entity.entity_id, "sensor", sensor_options
+    )
+    entity_registry.async_update_entity_options(
+        entity.entity_id, "sensor.private", {"suggested_unit_of_measurement": "h"}
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    options = entity_registry.async_get(TIME_SPENT).options
+    assert options["sensor"] == expected
+    assert options["sensor.private"] == {"suggested_unit_of_measurement": "h"}
+    unit = sensor_options.get("unit_of_measurement", "h")
+    assert hass.states.get(TIME_SPENT).attributes["unit_of_measurement"] == unit

@@ -54,6 +54,17 @@ class FlipsnackSensorEntityDescription(SensorEntityDescription, Generic[_DataT_c
     value_fn: Callable[[_DataT_contra], int]
 
 
+# Time spent is shown in hours, which the frontend writes as hours and whole minutes
+# ("1h 33m") after rounding the state to the display precision. Four decimals of an hour
+# (0.36 s) keep every whole second, so the minutes shown are the true ones; one decimal
+# (six minutes) showed 154 s as "0h" and 5,580 s as "1h 36m". (More decimals would not
+# help the one case left: a total of whole minutes whose hours don't end in a finite
+# decimal, such as 7,320 s = 2.0333… h, can show a minute less, as the frontend cuts.)
+# Home Assistant writes the suggested precision into the entity registry each time it
+# adds the entity, so existing entities take this one at their next start, while a
+# precision the user chose stays.
+TIME_SPENT_DISPLAY_PRECISION = 4
+
 # Totals shrink when a flipbook is deleted or its statistics are reset. With state class
 # "total" the recorder takes such a drop as a change of the sum; "total_increasing" would
 # take it as a meter reset.
@@ -77,7 +88,7 @@ FIGURE_SENSORS: tuple[FlipsnackSensorEntityDescription[Figures], ...] = (
         state_class=SensorStateClass.TOTAL,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.HOURS,
-        suggested_display_precision=1,
+        suggested_display_precision=TIME_SPENT_DISPLAY_PRECISION,
         value_fn=lambda figures: figures.time_spent,
     ),
     FlipsnackSensorEntityDescription(

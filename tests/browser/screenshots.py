@@ -1,0 +1,217 @@
+"""Take the README's pictures in Chromium, from the demo Flipsnack: `scripts/screenshots`.
+
+A fresh demo account (the same flipbooks and figures every time; only the dates follow
+the calendar) next to a throwaway Home Assistant, walked through as in the README: the
+add-integration form with a wrong secret, the account's device, the README's dashboard,
+the flipbook options and a flipbook's device, and the lead form URL. The dashboard's
+history is imported: the demo's daily views become long-term statistics through the
+WebSocket command recorder/import_statistics, since a fresh Home Assistant has none.
+"""
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+import shutil
+import sys
+
+from PIL import Image
+from playwright.sync_api import Locator, Page, expect, sync_playwright
+
+from .sandbox import ACCOUNT_VIEWS, ROOT, Sandbox, SandboxError, find_chromium
+from .ui import (
+    ACCOUNT_DEVICE,
+    README_DASHBOARD,
+    VIEWPORT,
+    call_ws,
+    create_dashboard,
+    entity_row,
+    import_daily_history,
+    log_in,
+    open_add_integration_form,
+    open_device,
+    open_options,
+    readme_dashboard,
+    submit_credentials,
+)
+
+IMAGES = ROOT / "docs" / "images"
+WORKDIR = ROOT / "browser-artifacts" / "screenshots"
+MAX_BYTES = 200_000
+# The flipbook whose device the README shows: the demo's most read one.
+FLIPBOOK = "Spring/Summer Catalogue 2026"
+EXTERNAL_URL = "https://ha.example.com"
+
+
+def save(page: Page, path: Path, element: Locator | None = None) -> None:
+    """Save the window, or one element of it, as a PNG compressed as far as it goes.
+
+    Raises:
+        SandboxError: The picture is larger than the README allows.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if element is None:
+        page.screenshot(path=path, animations="disabled")
+    else:
+        element.screenshot(path=path, animations="disabled")
+    with Image.open(path) as image:
+        image.load()
+    image.save(path, optimize=True)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise SandboxError(f"{path} is {size:,} bytes, more than {MAX_BYTES:,}")
+    print(f"screenshots: {path.relative_to(ROOT)} ({size // 1000} kB)")  # noqa: T201
+
+
+def hide_core_notices(page: Page) -> None:
+    """Ignore Home Assistant's own repairs, such as the Core installation's notice.
+
+    They would put a badge on Settings in every picture.
+    """
+    issues = call_ws(page, {"type": "repairs/list_issues"})["issues"]
+    for issue in issues:
+        if issue["domain"] == "homeassistant":
+            call_ws(
+                page,
+                {
+                    "type": "repairs/ignore_issue",
+                    "domain": issue["domain"],
+                    "issue_id": issue["issue_id"],
+                    "ignore": True,
+                },
+            )
+
+
+def dialog_box(page: Page) -> Locator:
+    """Return the visible box of the open dialog, without the dimmed page around it."""
+    return page.get_by_role("dialog")
+
+
+def add_integration(page: Page, sandbox: Sandbox, out: Path) -> None:
+    """The form with a wrong secret, then the right one."""
+    account = sandbox.demo_account()
+    dialog = open_add_integration_form(page)
+    submit_credentials(dialog, account["api_key"], "DEMO-SECRET-0")
+    expect(dialog.get_by_text("This API secret doesn't match")).to_be_visible()
+    # The key in clear, so that the picture shows the demo's; the secret stays hidden.
+    dialog.get_by_role("button", name="Show password").first.click()
+    # No hover or focus marks: the pointer on the title, away from the fields.
+    dialog.get_by_text("Connect your Flipsnack account").click()
+    save(page, out / "add-integration-error.png", dialog_box(page))
+    submit_credentials(dialog, account["api_key"], account["api_secret"])
+    dialog.get_by_role("button", name="Skip and finish").click()
+    expect(dialog).to_be_hidden()
+
+
+def device(page: Page, sandbox: Sandbox, out: Path) -> None:
+    """The account's device with its five sensors."""
+    sandbox.wait_for(
+        "the account's sensors",
+        lambda: (
+            sandbox.entity_state(ACCOUNT_VIEWS)["state"]
+            not in {"unknown", "unavailable"}
+        ),
+    )
+    open_device(page, ACCOUNT_DEVICE)
+    expect(entity_row(page, "Time spent")).to_be_visible()
+    save(page, out / "device.png")
+
+
+def dashboard(page: Page, sandbox: Sandbox, out: Path) -> None:
+    """The README's dashboard, with the demo's daily views as its history."""
+    daily: dict[str, int] = {}
+    for flipbook in sandbox.demo_flipbooks().values():
+        for day, figures in flipbook["daily"].items():
+            daily[day] = daily.get(day, 0) + figures["views"]
+    views = sandbox.demo_account()["stats"]["views"]
+    import_daily_history(page, ACCOUNT_VIEWS, daily, views)
+    config = readme_dashboard()
+    create_dashboard(page, README_DASHBOARD, "Flipsnack", config)
+    page.goto(f"/{README_DASHBOARD}/{config['views'][0]['path']}")
+    chart = page.locator("hui-statistics-graph-card")
+    expect(chart.locator("canvas").first).to_be_visible()
+    # The chart draws its bars after the statistics arrive; give it a moment.
+    page.wait_for_timeout(2000)
+    save(page, out / "dashboard.png")
+
+
+def flipbooks(page: Page, sandbox: Sandbox, out: Path) -> None:
+    """The flipbook options, and the device of one flipbook."""
+    dialog = open_options(page, "Flipbooks with their own statistics")
+    dialog.get_by_role("radio", name="All published flipbooks").click()
+    save(page, out / "flipbook-options.png", dialog_box(page))
+    dialog.get_by_role("button", name="Submit").click()
+    dialog.get_by_role("button", name="Finish").click()
+
+    time_spent = "sensor.spring_summer_catalogue_2026_time_spent"
+    sandbox.wait_for("the flipbooks' sensors", lambda: sandbox.entity_state(time_spent))
+    # Their figures would come at the next minute's refresh; fetch them now.
+    sandbox.refresh(time_spent)
+    sandbox.wait_for(
+        "the flipbook's figures",
+        lambda: sandbox.entity_state(time_spent)["state"] != "unavailable",
+    )
+    open_device(page, FLIPBOOK)
+    expect(entity_row(page, "Time spent")).to_be_visible()
+    save(page, out / "flipbook-device.png")
+
+
+def lead_forms(page: Page, sandbox: Sandbox, out: Path) -> None:
+    """The lead form URL to paste into Flipsnack, at an example internet URL."""
+    call_ws(page, {"type": "config/core/update", "external_url": EXTERNAL_URL})
+    dialog = open_options(page, "Lead forms")
+    dialog.locator("ha-switch").click()
+    dialog.get_by_role("button", name="Submit").click()
+    expect(dialog.get_by_text(f"{EXTERNAL_URL}/api/webhook/")).to_be_visible()
+    save(page, out / "lead-forms-url.png", dialog_box(page))
+    dialog.get_by_role("button", name="Submit").click()
+    dialog.get_by_role("button", name="Finish").click()
+    expect(dialog).to_be_hidden()
+
+
+STEPS: tuple[Callable[[Page, Sandbox, Path], None], ...] = (
+    add_integration,
+    device,
+    dashboard,
+    flipbooks,
+    lead_forms,
+)
+
+
+def take(out: Path) -> None:
+    """Take every picture into `out`."""
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+    WORKDIR.mkdir(parents=True)
+    sandbox = Sandbox(WORKDIR)
+    try:
+        sandbox.start()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=find_chromium())
+            context = browser.new_context(viewport=VIEWPORT, base_url=sandbox.url)
+            page = context.new_page()
+            log_in(page, sandbox)
+            hide_core_notices(page)
+            for step in STEPS:
+                step(page, sandbox, out)
+            browser.close()
+    finally:
+        sandbox.stop()
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+
+
+def main() -> None:
+    """Take the pictures; exit non-zero with the reason on failure."""
+    parser = argparse.ArgumentParser(
+        prog="scripts/screenshots", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--out", type=Path, default=IMAGES, help="where the PNGs go (docs/images)"
+    )
+    args = parser.parse_args()
+    try:
+        take(args.out.resolve())
+    except SandboxError as err:
+        sys.exit(f"screenshots: {err}; Home Assistant's files are in {WORKDIR}")
+
+
+if __name__ == "__main__":
+    main()

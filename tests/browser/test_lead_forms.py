@@ -1,0 +1,63 @@
+"""Lead forms: turned on in the options, and a lead reaching the Lead form entity."""
+
+from collections.abc import Iterator
+import re
+from typing import Any
+
+from playwright.sync_api import Page, expect
+import pytest
+
+from .sandbox import Sandbox, request
+from .ui import (
+    ACCOUNT_DEVICE,
+    call_ws,
+    entity_row,
+    open_device,
+    open_options,
+)
+
+# Flipsnack posts only to HTTPS URLs on the internet; Home Assistant's internet URL in
+# the network settings is the one without Home Assistant Cloud. The browser test posts to
+# the same webhook path on Home Assistant's own address.
+EXTERNAL_URL = "https://ha.example.com"
+LEAD = {
+    "type": "contact",
+    "timestamp": 1777888800,
+    "datetime": "2026-05-04 10:00:00",
+    "flipbook_hash": "k7m2q9x",
+    "flipbook_title": "Spring/Summer Catalogue 2026",
+    "data": {"Name": "Ana Popescu", "Email": "ana.popescu@example.com"},
+}
+
+
+@pytest.fixture
+def external_url(page: Page, entry: dict[str, Any]) -> Iterator[str]:
+    """Give Home Assistant an HTTPS internet URL, as in its network settings."""
+    call_ws(page, {"type": "config/core/update", "external_url": EXTERNAL_URL})
+    yield EXTERNAL_URL
+    call_ws(page, {"type": "config/core/update", "external_url": None})
+
+
+def test_lead_forms_turn_on_and_a_lead_fires_the_lead_form_entity(
+    page: Page, sandbox: Sandbox, external_url: str
+) -> None:
+    """The options show the URL to paste into Flipsnack; a lead posted there arrives."""
+    dialog = open_options(page, "Lead forms")
+    dialog.locator("ha-switch").click()
+    dialog.get_by_role("button", name="Submit").click()
+    shown = dialog.get_by_text(f"{external_url}/api/webhook/")
+    expect(shown).to_be_visible()
+    url = shown.inner_text().strip()
+    assert re.fullmatch(rf"{re.escape(external_url)}/api/webhook/[0-9a-f]{{64}}", url)
+    dialog.get_by_role("button", name="Submit").click()
+    expect(dialog.get_by_text("Options successfully saved")).to_be_visible()
+    dialog.get_by_role("button", name="Finish").click()
+
+    open_device(page, ACCOUNT_DEVICE)
+    lead_form = entity_row(page, "Lead form")
+    expect(lead_form).to_contain_text("Unknown")
+    request(sandbox.url + url.removeprefix(external_url), data=LEAD)
+    expect(lead_form).not_to_contain_text("Unknown")
+    state = sandbox.entity_state("event.flipsnack_7832_lead_form")
+    assert state["attributes"]["flipbook_title"] == LEAD["flipbook_title"]
+    assert state["attributes"]["fields"] == LEAD["data"]
