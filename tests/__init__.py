@@ -1,7 +1,7 @@
 """Tests for the Flipsnack integration."""
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
@@ -10,6 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
+    get_scheduled_timer_handles,
 )
 
 from . import cloud_stub
@@ -80,3 +81,36 @@ def set_mode(mode: FakeMode) -> Callable[[FakeFlipsnack], None]:
         fake.mode = mode
 
     return apply
+
+
+def _scheduler_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
+    """Return the armed timers of the entries' request schedulers."""
+    return [
+        handle
+        for handle in get_scheduled_timer_handles(hass.loop)
+        if not handle.cancelled()
+        and handle._args
+        and getattr(handle._args[-1], "name", None) == "flipsnack request scheduler"
+    ]
+
+
+async def await_paced[T](
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, step: Awaitable[T]
+) -> T:
+    """Await a flow step or an action, moving the clock whenever it waits for a slot.
+
+    The clock moves only to a timer of a scheduler, which is armed only while a
+    request waits for its slot, so no request times out on its way.
+    """
+    task: asyncio.Future[T] = asyncio.ensure_future(step)
+    for _ in range(100_000):
+        if task.done():
+            break
+        if timers := _scheduler_timers(hass):
+            when = min(handle.when() for handle in timers)
+            freezer.tick(max(0.0, when - hass.loop.time()))
+            async_fire_time_changed(hass)
+        await asyncio.sleep(0)
+    else:
+        pytest.fail("The step did not finish")
+    return task.result()

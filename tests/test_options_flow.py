@@ -15,17 +15,15 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.util.async_ import get_scheduled_timer_handles
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 
 from custom_components.flipsnack.const import CONF_FLIPBOOKS, CONF_TRACKING, Tracking
 from custom_components.flipsnack.scheduler import Priority
 
-from . import answer_with_code, set_mode, setup_integration
+from . import answer_with_code, await_paced, set_mode, setup_integration
 from .const import API_KEY, API_SECRET, UNREACHABLE_BASE_URL
 from .fake_flipsnack import FakeFlipsnack, FakeMode
 
@@ -46,37 +44,11 @@ LIST = "collection.getList"
 STATS = "user.getStats"
 
 
-def _scheduler_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
-    """Return the armed timers of the entry's request scheduler."""
-    return [
-        handle
-        for handle in get_scheduled_timer_handles(hass.loop)
-        if not handle.cancelled()
-        and handle._args
-        and getattr(handle._args[-1], "name", None) == "flipsnack request scheduler"
-    ]
-
-
 async def _run[T](
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, step: Awaitable[T]
 ) -> T:
-    """Await a flow step, moving the clock whenever it waits for the scheduler.
-
-    The clock moves only to a timer of the scheduler, which is armed only while a
-    request waits for its slot, so no request times out on its way.
-    """
-    task: asyncio.Future[T] = asyncio.ensure_future(step)
-    for _ in range(100_000):
-        if task.done():
-            break
-        if timers := _scheduler_timers(hass):
-            when = min(handle.when() for handle in timers)
-            freezer.tick(max(0.0, when - hass.loop.time()))
-            async_fire_time_changed(hass)
-        await asyncio.sleep(0)
-    else:
-        pytest.fail("The flow step did not finish")
-    result = task.result()
+    """Await a flow step, then the reload after a saved change and its listing."""
+    result = await await_paced(hass, freezer, step)
     # The reload after a saved change, and the listing it starts.
     await hass.async_block_till_done(wait_background_tasks=True)
     return result

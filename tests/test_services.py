@@ -19,12 +19,10 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
-from homeassistant.util.async_ import get_scheduled_timer_handles
 import probatio as vol
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     async_mock_service,
 )
 from syrupy.assertion import SnapshotAssertion
@@ -43,7 +41,13 @@ from custom_components.flipsnack.services import (
     SLOT_TIMEOUT,
 )
 
-from . import advance_time, answer_with_code, set_mode, setup_integration
+from . import (
+    advance_time,
+    answer_with_code,
+    await_paced,
+    set_mode,
+    setup_integration,
+)
 from .const import API_KEY, API_SECRET
 from .fake_flipsnack import FakeApiError, FakeFigures, FakeFlipsnack, FakeMode
 
@@ -65,7 +69,6 @@ DRAFT = "draft-only"
 
 LIST = "collection.getList"
 STATS = "collection.getStats"
-SCHEDULER_TIMER = "flipsnack request scheduler"
 
 
 @pytest.fixture
@@ -144,39 +147,6 @@ def _tracking_entry(**options: Any) -> MockConfigEntry:
     )
 
 
-def _scheduler_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
-    """Return the armed timers of the entry's request scheduler."""
-    return [
-        handle
-        for handle in get_scheduled_timer_handles(hass.loop)
-        if not handle.cancelled()
-        and handle._args
-        and getattr(handle._args[-1], "name", None) == SCHEDULER_TIMER
-    ]
-
-
-async def _run[T](
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, call: Awaitable[T]
-) -> T:
-    """Await a call, moving the clock whenever it waits for the scheduler.
-
-    The clock moves only to a timer of the scheduler, which is armed only while a
-    request waits for its slot, so no request times out on its way.
-    """
-    task: asyncio.Future[T] = asyncio.ensure_future(call)
-    for _ in range(100_000):
-        if task.done():
-            break
-        if timers := _scheduler_timers(hass):
-            when = min(handle.when() for handle in timers)
-            freezer.tick(max(0.0, when - hass.loop.time()))
-            async_fire_time_changed(hass)
-        await asyncio.sleep(0)
-    else:
-        pytest.fail("The action did not finish")
-    return task.result()
-
-
 def _service_call(hass: HomeAssistant, **data: Any) -> Awaitable[ServiceResponse]:
     return hass.services.async_call(
         DOMAIN,
@@ -191,7 +161,7 @@ async def _get(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, **data: Any
 ) -> ServiceResponse:
     """Run the action for the test entry and return its response."""
-    return await _run(hass, freezer, _service_call(hass, **data))
+    return await await_paced(hass, freezer, _service_call(hass, **data))
 
 
 async def _failure(
@@ -591,7 +561,7 @@ async def test_unknown_entry(
 ) -> None:
     """An entry id that does not exist is refused with Home Assistant's own message."""
     with pytest.raises(ServiceValidationError) as caught:
-        await _run(
+        await await_paced(
             hass,
             freezer,
             hass.services.async_call(
@@ -827,7 +797,7 @@ async def test_action_gives_up_when_no_slot_comes_in_time(
     assert SLOT_TIMEOUT <= hass.loop.time() - started < 120
     assert flipbooks.requests == []
     # The requests ahead get their slots; the action's place is not kept for it.
-    await _run(hass, freezer, asyncio.gather(*ahead))
+    await await_paced(hass, freezer, asyncio.gather(*ahead))
     assert scheduler.stats.waiting == 0
     assert scheduler.stats.calls == 2 * CALLS_PER_MINUTE + 1  # the setup's poll
 
@@ -908,7 +878,7 @@ async def test_script_loop_over_many_flipbooks_is_paced(
         },
     )
 
-    await _run(
+    await await_paced(
         hass, freezer, hass.services.async_call("script", "report", blocking=True)
     )
 
