@@ -212,12 +212,7 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         if stored is not None:
             data = _data_from_storage(stored)
             self._listing_wanted = not self._same_settings(stored)
-        if self.tracking is Tracking.CHOSEN:
-            data.flipbooks = {
-                flipbook_hash: flipbook
-                for flipbook_hash, flipbook in data.flipbooks.items()
-                if flipbook_hash in self._chosen
-            }
+        data.flipbooks = self._tracked(data.flipbooks)
         self.data = data
         self._async_remove_untracked_devices()
 
@@ -284,15 +279,9 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
             raise
         self._listing_failed_at = None
         # Editable flipbooks are never tracked: their hash changes when published.
-        published = {
-            flipbook.hash: flipbook for flipbook in listing if flipbook.published
-        }
-        if self.tracking is Tracking.CHOSEN:
-            published = {
-                flipbook_hash: flipbook
-                for flipbook_hash, flipbook in published.items()
-                if flipbook_hash in self._chosen
-            }
+        published = self._tracked(
+            {flipbook.hash: flipbook for flipbook in listing if flipbook.published}
+        )
         data = self.data
         data.flipbooks = published
         data.figures = {
@@ -373,6 +362,17 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
             name = flipbook_device_name(flipbook)
             if device is not None and device.name != name:
                 device_registry.async_update_device(device.id, name=name)
+
+    def _tracked(self, flipbooks: dict[str, Flipbook]) -> dict[str, Flipbook]:
+        """Return the flipbooks the tracking settings keep, in their order."""
+        if self.tracking is not Tracking.CHOSEN:
+            return flipbooks
+        chosen = set(self._chosen)
+        return {
+            flipbook_hash: flipbook
+            for flipbook_hash, flipbook in flipbooks.items()
+            if flipbook_hash in chosen
+        }
 
     def _same_settings(self, stored: _StoredFlipbooks) -> bool:
         """Whether the stored listing was made for the same tracking settings."""
