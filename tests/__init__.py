@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -14,7 +14,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from . import cloud_stub
-from .fake_flipsnack import FakeFlipsnack, FakeMode
+from .const import API_KEY
+from .fake_flipsnack import FakeFigures, FakeFlipbook, FakeFlipsnack, FakeMode
 
 # Before anything imports the integration, which imports homeassistant.components.cloud.
 cloud_stub.install_if_needed()
@@ -114,3 +115,21 @@ async def await_paced[T](
     else:
         pytest.fail("The step did not finish")
     return task.result()
+
+
+def add_book_with_days(fake: FakeFlipsnack) -> FakeFlipbook:
+    """Give the test account a flipbook with figures on three days and two pages."""
+    return fake.add_flipbook(
+        API_KEY,
+        hash="fxh4k89",
+        title="Catalogue",
+        daily={
+            date(2026, 3, 1): FakeFigures(1, 2, 3, 4),
+            date(2026, 3, 2): FakeFigures(10, 20, 30, 40),
+            date(2026, 3, 31): FakeFigures(100, 200, 300, 400),
+        },
+        pages=[
+            {"page": 1, "views": 7, "clicks": 2, "time_spent": 900},
+            {"page": 2, "views": 3, "clicks": 0, "time_spent": 100},
+        ],
+    )

@@ -8,6 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from . import add_book_with_days
 from .const import API_KEY, API_SECRET, OTHER_API_KEY, OTHER_API_SECRET
 from .fake_flipsnack import (
     DEFAULT_STATS,
@@ -557,24 +558,6 @@ async def test_remove_flipbook(
         fake_flipsnack.remove_flipbook(API_KEY, books[1].hash)
 
 
-def _book_with_days(fake: FakeFlipsnack) -> FakeFlipbook:
-    """Give the test account a flipbook with figures on three days and two pages."""
-    return fake.add_flipbook(
-        API_KEY,
-        hash="fxh4k89",
-        title="Catalogue",
-        daily={
-            date(2026, 3, 1): FakeFigures(1, 2, 3, 4),
-            date(2026, 3, 2): FakeFigures(10, 20, 30, 40),
-            date(2026, 3, 31): FakeFigures(100, 200, 300, 400),
-        },
-        pages=[
-            {"page": 1, "views": 7, "clicks": 2, "time_spent": 900},
-            {"page": 2, "views": 3, "clicks": 0, "time_spent": 100},
-        ],
-    )
-
-
 @pytest.mark.parametrize(
     ("dates", "expected"),
     [
@@ -593,7 +576,7 @@ async def test_stats(
     expected: tuple[int, int, int, int],
 ) -> None:
     """collection.getStats sums the days of the inclusive range, and adds likes."""
-    _book_with_days(fake_flipsnack)
+    add_book_with_days(fake_flipsnack)
 
     answer = await stats_of(session, fake_flipsnack, collectionHash="fxh4k89", **dates)
 
@@ -615,7 +598,7 @@ async def test_stats_with_pages(
     fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
 ) -> None:
     """`includePageStats=true` adds the per-page entries; `false` leaves them out."""
-    book = _book_with_days(fake_flipsnack)
+    book = add_book_with_days(fake_flipsnack)
     fake = fake_flipsnack
 
     with_pages = await stats_of(
@@ -661,7 +644,7 @@ async def test_stats_bad_request(
     code: int,
 ) -> None:
     """A missing hash is 30, one of no flipbook of the account 43, bad values 40."""
-    _book_with_days(fake_flipsnack)
+    add_book_with_days(fake_flipsnack)
     fake_flipsnack.add_account(OTHER_API_KEY, OTHER_API_SECRET)
     fake_flipsnack.add_flipbook(OTHER_API_KEY, hash="other-account", title="Theirs")
     url = fake_flipsnack.url
@@ -675,7 +658,7 @@ async def test_actions_share_one_rate_limit(
     fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
 ) -> None:
     """Calls of every action count against the same per-key limit."""
-    book = _book_with_days(fake_flipsnack)
+    book = add_book_with_days(fake_flipsnack)
     fake_flipsnack.clock = lambda: 0.0
     calls = [
         signed(),

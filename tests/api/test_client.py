@@ -34,11 +34,10 @@ from custom_components.flipsnack.api import (
     UserStats,
     client as client_module,
 )
-from tests import fake_flipsnack as fake_module
+from tests import add_book_with_days, fake_flipsnack as fake_module
 from tests.const import API_KEY, API_SECRET
 from tests.fake_flipsnack import (
     FakeApiError,
-    FakeFigures,
     FakeFlipbook,
     FakeFlipsnack,
     FakeMode,
@@ -1029,29 +1028,11 @@ async def test_collections_fails_on_a_later_page(
     assert _paging(fake_flipsnack) == [("0", "100"), ("50", "150")]
 
 
-def _add_book_with_days(fake: FakeFlipsnack) -> FakeFlipbook:
-    """Give the test account a flipbook with figures on three days and two pages."""
-    return fake.add_flipbook(
-        API_KEY,
-        hash="fxh4k89",
-        title="Catalogue",
-        daily={
-            date(2026, 3, 1): FakeFigures(1, 2, 3, 4),
-            date(2026, 3, 2): FakeFigures(10, 20, 30, 40),
-            date(2026, 3, 31): FakeFigures(100, 200, 300, 400),
-        },
-        pages=[
-            {"page": 1, "views": 7, "clicks": 2, "time_spent": 900},
-            {"page": 2, "views": 3, "clicks": 0, "time_spent": 100},
-        ],
-    )
-
-
 async def test_collection_stats_of_all_time(
     fake_flipsnack: FakeFlipsnack, client: FlipsnackClient
 ) -> None:
     """Without dates, only the hash is sent, and the whole life is counted."""
-    _add_book_with_days(fake_flipsnack)
+    add_book_with_days(fake_flipsnack)
 
     stats = await client.collection_stats("fxh4k89")
 
@@ -1107,7 +1088,7 @@ async def test_collection_stats_of_a_range(
     views: int,
 ) -> None:
     """The dates are sent as YYYY-MM-DD, and either may be left out."""
-    _add_book_with_days(fake_flipsnack)
+    add_book_with_days(fake_flipsnack)
 
     stats = await client.collection_stats("fxh4k89", start=start, end=end)
 
@@ -1124,7 +1105,7 @@ async def test_collection_stats_with_pages(
     fake_flipsnack: FakeFlipsnack, client: FlipsnackClient
 ) -> None:
     """include_pages sends includePageStats=true, signed as sent."""
-    _add_book_with_days(fake_flipsnack)
+    add_book_with_days(fake_flipsnack)
 
     stats = await client.collection_stats(
         "fxh4k89", start=date(2026, 3, 2), include_pages=True
@@ -1266,7 +1247,7 @@ async def test_collection_stats_malformed_answers(
     message: str,
 ) -> None:
     """Malformed figures are an error that names the field."""
-    _add_book_with_days(fake_flipsnack)
+    add_book_with_days(fake_flipsnack)
     fake_flipsnack.data_override = data
 
     error = await fails_with(
@@ -1286,7 +1267,7 @@ async def test_collection_stats_keep_secrets_out_of_errors(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Credentials the server echoes for a stats call are redacted, signature too."""
-    _add_book_with_days(fake_flipsnack)
+    add_book_with_days(fake_flipsnack)
     await client.collection_stats("fxh4k89", start=date(2026, 3, 1))
     signature = fake_flipsnack.requests[0].params["signature"]
     fake_flipsnack.envelope_override = {
