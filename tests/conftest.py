@@ -11,10 +11,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.flipsnack.api_endpoint import API_URL_ENV, DEMO_ENV
 from custom_components.flipsnack.config_flow import account_unique_id
-from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
-from custom_components.flipsnack.webhook import CONF_LEAD_FORMS, CONF_WEBHOOK_URL
+from custom_components.flipsnack.const import (
+    CONF_API_SECRET,
+    CONF_LEAD_FORMS,
+    CONF_WEBHOOK_URL,
+    DOMAIN,
+)
+from custom_components.flipsnack.environment import API_URL_ENV, DEMO_ENV
 
 from . import setup_integration
 from .const import (
@@ -101,7 +105,7 @@ def flipsnack(
 def unreachable_api() -> Generator[None]:
     """Point the integration at an address where nothing listens."""
     with patch(
-        "custom_components.flipsnack.api_endpoint._async_api_url",
+        "custom_components.flipsnack.environment._async_api_url",
         return_value=UNREACHABLE_BASE_URL,
     ):
         yield

@@ -196,7 +196,7 @@ async def test_user_flow_cannot_connect(
         DOMAIN, context={"source": SOURCE_USER}
     )
     with patch(
-        "custom_components.flipsnack.api_endpoint._async_api_url",
+        "custom_components.flipsnack.environment._async_api_url",
         return_value=UNREACHABLE_BASE_URL,
     ):
         result = await hass.config_entries.flow.async_configure(

@@ -19,7 +19,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.flipsnack.webhook import parse_lead
+from custom_components.flipsnack.webhook_posts import parse_lead
 
 from .const import WEBHOOK_ID
 from .demo_flipsnack import (
@@ -535,7 +535,7 @@ def test_sample_leads_are_leads_the_integration_reads() -> None:
         for reader in LEAD_READERS:
             payload = sample_lead(flipbook, reader, now)
 
-            lead, notes = parse_lead(json.loads(json.dumps(payload)))
+            lead, notes = parse_lead(json.loads(json.dumps(payload)), received_at=now)
 
             assert notes == set()
             assert payload["timestamp"] == 1795858215

@@ -25,12 +25,12 @@ from pytest_homeassistant_custom_component.typing import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flipsnack.const import (
-    CATALOG_INTERVAL,
     CONF_FLIPBOOKS,
     CONF_TRACKING,
     DOMAIN,
     FLIPBOOK_CALLS_PER_MINUTE,
     FLIPBOOK_UPDATE_INTERVAL,
+    LISTING_INTERVAL,
     LISTING_RETRY,
     STALE_AFTER_CYCLES,
     Tracking,
@@ -200,7 +200,7 @@ async def test_new_flipbook_gets_its_device_without_a_reload(
     await _set_up(hass, freezer, _entry(tracking="all"))
     flipbooks.add_flipbook(API_KEY, hash="new-one", title="Autumn catalog")
 
-    await advance_time(hass, freezer, CATALOG_INTERVAL + timedelta(minutes=2))
+    await advance_time(hass, freezer, LISTING_INTERVAL + timedelta(minutes=2))
 
     device = _flipbook_device(device_registry, "new-one")
     assert device is not None
@@ -220,7 +220,7 @@ async def test_deleted_and_unpublished_flipbooks_lose_their_devices(
     flipbooks.accounts[API_KEY].flipbooks[PRICES].status = "editable"
 
     flipbooks.mode = FakeMode.MAINTENANCE
-    await advance_time(hass, freezer, CATALOG_INTERVAL + timedelta(minutes=2))
+    await advance_time(hass, freezer, LISTING_INTERVAL + timedelta(minutes=2))
     assert _flipbook_device(device_registry, CATALOG) is not None
     assert _flipbook_device(device_registry, PRICES) is not None
 
@@ -246,7 +246,7 @@ async def test_flipbook_that_comes_back_gets_its_device_again(
     await _set_up(hass, freezer, _entry(tracking="all"))
     flipbook = flipbooks.accounts[API_KEY].flipbooks[CATALOG]
     flipbook.status = "editable"
-    await advance_time(hass, freezer, CATALOG_INTERVAL + timedelta(minutes=2))
+    await advance_time(hass, freezer, LISTING_INTERVAL + timedelta(minutes=2))
     assert (
         entity_registry.async_get_entity_id(
             "sensor", DOMAIN, f"{ENTRY_ID}_{CATALOG}_views"
@@ -255,7 +255,7 @@ async def test_flipbook_that_comes_back_gets_its_device_again(
     )
 
     flipbook.status = "public"
-    await advance_time(hass, freezer, CATALOG_INTERVAL + timedelta(minutes=2))
+    await advance_time(hass, freezer, LISTING_INTERVAL + timedelta(minutes=2))
 
     assert _state(hass, entity_registry, f"{ENTRY_ID}_{CATALOG}_views") == "120"
 
@@ -275,7 +275,7 @@ async def test_title_changes_rename_the_device_unless_the_user_named_it(
     account_flipbooks[CATALOG].title = "Spring catalog 2027"
     account_flipbooks[PRICES].title = "Price list 2027"
 
-    await advance_time(hass, freezer, CATALOG_INTERVAL + timedelta(minutes=2))
+    await advance_time(hass, freezer, LISTING_INTERVAL + timedelta(minutes=2))
 
     catalog = _flipbook_device(device_registry, CATALOG)
     prices = _flipbook_device(device_registry, PRICES)

@@ -13,19 +13,16 @@ from typing import Any
 import pytest
 import yaml
 
-from custom_components.flipsnack.config_flow import (
-    CREDENTIALS_SCHEMA,
-    LEAD_FORMS_SCHEMA,
-)
+from custom_components.flipsnack.config_flow import CREDENTIALS_SCHEMA
 from custom_components.flipsnack.errors import _TRANSLATION_KEYS
 from custom_components.flipsnack.event import LEAD_KEY
+from custom_components.flipsnack.options_flow import LEAD_FORMS_SCHEMA
 from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
-from custom_components.flipsnack.webhook import (
-    _TRANSIENT_PROBLEMS,
-    EVENT_CONTACT_SUBMITTED,
+from custom_components.flipsnack.webhook_posts import EVENT_CONTACT_SUBMITTED, Lead
+from custom_components.flipsnack.webhook_url import (
     ISSUE_URL_CHANGED,
     ISSUE_URL_UNAVAILABLE,
-    Lead,
+    TRANSIENT_PROBLEMS,
     UrlProblem,
 )
 
@@ -139,7 +136,7 @@ def test_every_repair_issue_has_texts() -> None:
     unavailable = {
         f"{ISSUE_URL_UNAVAILABLE}_{problem}"
         for problem in UrlProblem
-        if problem not in _TRANSIENT_PROBLEMS
+        if problem not in TRANSIENT_PROBLEMS
     }
     assert set(STRINGS["issues"]) == {ISSUE_URL_CHANGED, *unavailable}
     for key in unavailable:

@@ -16,11 +16,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.flipsnack.const import DOMAIN
-from custom_components.flipsnack.webhook import (
+from custom_components.flipsnack.const import (
     CONF_CLOUDHOOK_URL,
     CONF_LEAD_FORMS,
     CONF_WEBHOOK_URL,
+    DOMAIN,
 )
 
 from .const import CLOUDHOOK_URL, EXTERNAL_URL, WEBHOOK_ID, WEBHOOK_URL

@@ -29,13 +29,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flipsnack.const import DOMAIN
-from custom_components.flipsnack.webhook import (
-    MAX_BODY_BYTES,
-    MAX_FIELDS,
-    MAX_NAME_LENGTH,
-    MAX_VALUE_LENGTH,
-    parse_lead,
-)
+from custom_components.flipsnack.webhook_posts import MAX_BODY_BYTES
 
 from . import setup_integration
 from .const import WEBHOOK_ID
@@ -152,52 +146,6 @@ async def test_both_shapes_of_data(
     state = hass.states.get(ENTITY_ID)
     assert state is not None
     assert state.attributes["fields"] == FIELDS
-
-
-def test_field_values_become_text() -> None:
-    """Numbers, choices and empty answers become text; shared labels are all kept."""
-    lead, notes = parse_lead(
-        _lead(
-            data=[
-                {"name": " Company ", "value": None},
-                {"name": "Employees", "value": 250},
-                {"name": "Budget", "value": 1500.5},
-                {"name": "Newsletter", "value": True},
-                {"name": "Call me", "value": False},
-                {"name": "Interests", "value": ["Catalogs", "Brochures"]},
-                {"name": "Interests", "value": "Magazines"},
-                {"name": "Interests"},
-            ],
-            flipbook_title="  Spring catalog 2026 ",
-            datetime="2026-05-04T12:00:00+02:00",
-        )
-    )
-    assert lead.fields == {
-        "Company": "",
-        "Employees": "250",
-        "Budget": "1500.5",
-        "Newsletter": "true",
-        "Call me": "false",
-        "Interests": "Catalogs, Brochures",
-        "Interests (2)": "Magazines",
-        "Interests (3)": "",
-    }
-    assert lead.flipbook_title == "Spring catalog 2026"
-    assert lead.event_attributes()["submitted_at"] == "2026-05-04T10:00:00+00:00"
-    assert notes == set()
-
-
-def test_big_leads_are_trimmed() -> None:
-    """Field count, names, values and the title are capped so the state stays small."""
-    data = {f"{number:03}{'n' * 150}": "v" * 5000 for number in range(MAX_FIELDS + 10)}
-    lead, notes = parse_lead(_lead(data=data, flipbook_title="t" * 1000))
-
-    assert len(lead.fields) == MAX_FIELDS
-    assert all(len(name) == MAX_NAME_LENGTH for name in lead.fields)
-    assert all(len(value) == MAX_VALUE_LENGTH for value in lead.fields.values())
-    assert all(value.endswith("…") for value in lead.fields.values())
-    assert len(lead.flipbook_title) == 255
-    assert notes == {"too_many_fields", "long_text"}
 
 
 @pytest.mark.parametrize(

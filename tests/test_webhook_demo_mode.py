@@ -18,11 +18,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.flipsnack.api import DEFAULT_BASE_URL
-from custom_components.flipsnack.api_endpoint import DEMO_ENV
-from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
-from custom_components.flipsnack.webhook import (
+from custom_components.flipsnack.const import (
+    CONF_API_SECRET,
     CONF_LEAD_FORMS,
     CONF_WEBHOOK_URL,
+    DOMAIN,
+)
+from custom_components.flipsnack.environment import DEMO_ENV
+from custom_components.flipsnack.webhook_url import (
     UrlKind,
     UrlProblem,
     WebhookUrl,
@@ -129,7 +132,7 @@ async def test_demo_mode_turns_lead_forms_on_at_the_local_url(
     assert init_integration.data[CONF_WEBHOOK_URL] == url
     lead_webhook = init_integration.runtime_data.lead_webhook
     assert lead_webhook is not None
-    assert lead_webhook.url == WebhookUrl(UrlKind.LOCAL, url)
+    assert lead_webhook.url_watcher.url == WebhookUrl(UrlKind.LOCAL, url)
     assert issue_registry.issues == {}
     warnings = [r for r in caplog.records if DEMO_ENV in r.getMessage()]
     assert [r.levelname for r in warnings] == ["WARNING"]

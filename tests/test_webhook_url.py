@@ -22,15 +22,18 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
-from custom_components.flipsnack.webhook import (
-    CLOUDHOOK_RETRY_DELAY,
+from custom_components.flipsnack.const import (
+    CONF_API_SECRET,
     CONF_CLOUDHOOK_URL,
     CONF_WEBHOOK_URL,
-    LeadWebhook,
+    DOMAIN,
+)
+from custom_components.flipsnack.webhook_url import (
+    CLOUDHOOK_RETRY_DELAY,
     UrlKind,
     UrlProblem,
     WebhookUrl,
+    WebhookUrlWatcher,
 )
 
 from . import setup_integration
@@ -52,10 +55,10 @@ NEW_WEBHOOK_URL = f"{NEW_EXTERNAL_URL}/api/webhook/{WEBHOOK_ID}"
 NEW_CLOUDHOOK_URL = "https://hooks.nabu.casa/new-cloudhook"
 
 
-def _manager(entry: MockConfigEntry) -> LeadWebhook:
+def _url_watcher(entry: MockConfigEntry) -> WebhookUrlWatcher:
     lead_webhook = entry.runtime_data.lead_webhook
     assert lead_webhook is not None
-    return lead_webhook
+    return lead_webhook.url_watcher
 
 
 def _issue(issue_registry: ir.IssueRegistry, issue_id: str) -> ir.IssueEntry:
@@ -121,7 +124,9 @@ async def test_external_https_url_is_used(
     init_lead_forms: MockConfigEntry,
 ) -> None:
     """Without Home Assistant Cloud, the URL is the external URL; nothing to repair."""
-    assert _manager(init_lead_forms).url == WebhookUrl(UrlKind.EXTERNAL, WEBHOOK_URL)
+    assert _url_watcher(init_lead_forms).url == WebhookUrl(
+        UrlKind.EXTERNAL, WEBHOOK_URL
+    )
     assert _our_issues(issue_registry) == set()
 
 
@@ -145,7 +150,7 @@ async def test_no_usable_url_raises_an_issue(
     hass.config.external_url = url
     await setup_integration(hass, lead_forms_config_entry)
 
-    assert _manager(lead_forms_config_entry).url == WebhookUrl(
+    assert _url_watcher(lead_forms_config_entry).url == WebhookUrl(
         UrlKind.NONE, problem=problem
     )
     issue = _issue(issue_registry, UNAVAILABLE)
@@ -175,7 +180,7 @@ async def test_changed_external_url_raises_an_issue_until_acknowledged(
     """A new external URL is followed at once, and the user is told to paste it."""
     await _set_external_url(hass, NEW_EXTERNAL_URL)
 
-    assert _manager(init_lead_forms).url == WebhookUrl(
+    assert _url_watcher(init_lead_forms).url == WebhookUrl(
         UrlKind.EXTERNAL, NEW_WEBHOOK_URL
     )
     issue = _issue(issue_registry, CHANGED)
@@ -248,7 +253,7 @@ async def test_cloudhook_is_used_with_a_subscription(
 
     subscribed["get_cloudhook"].assert_awaited_once_with(hass, WEBHOOK_ID)
     assert lead_forms_config_entry.data[CONF_CLOUDHOOK_URL] == CLOUDHOOK_URL
-    assert _manager(lead_forms_config_entry).url == WebhookUrl(
+    assert _url_watcher(lead_forms_config_entry).url == WebhookUrl(
         UrlKind.CLOUDHOOK, CLOUDHOOK_URL
     )
     # The user had pasted the external URL: the cloudhook is new to them.
@@ -261,7 +266,7 @@ async def test_cloudhook_is_used_with_a_subscription(
     assert await hass.config_entries.async_reload(lead_forms_config_entry.entry_id)
     await hass.async_block_till_done()
     subscribed["get_cloudhook"].assert_awaited_once()
-    assert _manager(lead_forms_config_entry).url == WebhookUrl(
+    assert _url_watcher(lead_forms_config_entry).url == WebhookUrl(
         UrlKind.CLOUDHOOK, CLOUDHOOK_URL
     )
 
@@ -280,14 +285,14 @@ async def test_cloudhook_waits_for_the_cloud_to_connect(
 
     # Still connecting: nothing to tell the user yet.
     subscribed["get_cloudhook"].assert_not_awaited()
-    assert _manager(lead_forms_config_entry).url is None
+    assert _url_watcher(lead_forms_config_entry).url is None
     assert _our_issues(issue_registry) == set()
 
     subscribed["connected"].return_value = True
     async_mock_cloud_connection_status(hass, connected=True)
     await hass.async_block_till_done()
 
-    assert _manager(lead_forms_config_entry).url == WebhookUrl(
+    assert _url_watcher(lead_forms_config_entry).url == WebhookUrl(
         UrlKind.CLOUDHOOK, CLOUDHOOK_URL
     )
     assert _our_issues(issue_registry) == {CHANGED}
@@ -303,7 +308,9 @@ async def test_signing_in_to_the_cloud_moves_to_a_cloudhook(
     async_mock_cloud_connection_status(hass, connected=True)
     await hass.async_block_till_done()
 
-    assert _manager(init_lead_forms).url == WebhookUrl(UrlKind.CLOUDHOOK, CLOUDHOOK_URL)
+    assert _url_watcher(init_lead_forms).url == WebhookUrl(
+        UrlKind.CLOUDHOOK, CLOUDHOOK_URL
+    )
     assert _our_issues(issue_registry) == {CHANGED}
 
 
@@ -319,7 +326,7 @@ async def test_cloudhook_failure_is_retried(
     """Home Assistant Cloud failing to make the cloudhook is retried every minute."""
     subscribed["get_cloudhook"].side_effect = cloud.CloudNotAvailable
     await setup_integration(hass, lead_forms_config_entry)
-    assert _manager(lead_forms_config_entry).url is None
+    assert _url_watcher(lead_forms_config_entry).url is None
 
     freezer.tick(timedelta(seconds=CLOUDHOOK_RETRY_DELAY))
     async_fire_time_changed(hass)
@@ -331,7 +338,7 @@ async def test_cloudhook_failure_is_retried(
     freezer.tick(timedelta(seconds=CLOUDHOOK_RETRY_DELAY))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert _manager(lead_forms_config_entry).url == WebhookUrl(
+    assert _url_watcher(lead_forms_config_entry).url == WebhookUrl(
         UrlKind.CLOUDHOOK, CLOUDHOOK_URL
     )
 
@@ -345,7 +352,7 @@ async def test_cloudhook_failure_is_retried(
             if key != CONF_CLOUDHOOK_URL
         },
     )
-    await _manager(lead_forms_config_entry).async_update_url()
+    await _url_watcher(lead_forms_config_entry).async_update_url()
     assert await hass.config_entries.async_unload(lead_forms_config_entry.entry_id)
     freezer.tick(timedelta(seconds=CLOUDHOOK_RETRY_DELAY))
     async_fire_time_changed(hass)
@@ -362,7 +369,7 @@ async def test_brief_cloud_disconnection_keeps_the_cloudhook(
     """A dropped connection to the cloud comes back; the cloudhook URL stays."""
     await setup_integration(hass, lead_forms_config_entry)
 
-    with patch.object(LeadWebhook, "async_update_url") as update_url:
+    with patch.object(WebhookUrlWatcher, "async_update_url") as update_url:
         async_mock_cloud_connection_status(hass, connected=False)
         await hass.async_block_till_done()
     update_url.assert_not_called()
@@ -385,7 +392,7 @@ async def test_losing_the_subscription_falls_back_to_the_external_url(
     async_mock_cloud_connection_status(hass, connected=False)
     await hass.async_block_till_done()
 
-    assert _manager(lead_forms_config_entry).url == WebhookUrl(
+    assert _url_watcher(lead_forms_config_entry).url == WebhookUrl(
         UrlKind.EXTERNAL, WEBHOOK_URL
     )
     issue = _issue(issue_registry, CHANGED)
@@ -405,7 +412,7 @@ async def test_cloudhook_changes_are_followed(
     await setup_integration(hass, lead_forms_config_entry)
 
     # Cloud announces every change to its cloudhooks; ours unchanged is no news.
-    with patch.object(LeadWebhook, "async_update_url") as update_url:
+    with patch.object(WebhookUrlWatcher, "async_update_url") as update_url:
         _cloudhooks_updated(hass, {WEBHOOK_ID: {"cloudhook_url": CLOUDHOOK_URL}})
         await hass.async_block_till_done()
     update_url.assert_not_called()
@@ -424,7 +431,7 @@ async def test_cloudhook_changes_are_followed(
     assert lead_forms_config_entry.data[CONF_CLOUDHOOK_URL] == (
         "https://hooks.nabu.casa/third"
     )
-    assert _manager(lead_forms_config_entry).url == WebhookUrl(
+    assert _url_watcher(lead_forms_config_entry).url == WebhookUrl(
         UrlKind.CLOUDHOOK, "https://hooks.nabu.casa/third"
     )
 
@@ -442,13 +449,13 @@ async def test_unload_clears_the_issues(
     """An unloaded entry follows no URL, so its issues go."""
     await _set_external_url(hass, NEW_EXTERNAL_URL)
     assert _our_issues(issue_registry) == {CHANGED}
-    lead_webhook = _manager(init_lead_forms)
+    url_watcher = _url_watcher(init_lead_forms)
 
     assert await hass.config_entries.async_unload(init_lead_forms.entry_id)
 
     assert _our_issues(issue_registry) == set()
     # Late news changes nothing on an unloaded entry.
-    await lead_webhook.async_update_url()
+    await url_watcher.async_update_url()
     assert _our_issues(issue_registry) == set()
 
 
@@ -461,7 +468,7 @@ async def test_unload_while_home_assistant_cloud_answers(
 ) -> None:
     """A cloudhook that arrives after the entry was unloaded raises no issue."""
     await setup_integration(hass, lead_forms_config_entry)
-    lead_webhook = _manager(lead_forms_config_entry)
+    url_watcher = _url_watcher(lead_forms_config_entry)
     release = asyncio.Event()
 
     async def slow_cloudhook(hass: HomeAssistant, webhook_id: str) -> str:
@@ -477,14 +484,14 @@ async def test_unload_while_home_assistant_cloud_answers(
             if key != CONF_CLOUDHOOK_URL
         },
     )
-    update = hass.async_create_task(lead_webhook.async_update_url())
+    update = hass.async_create_task(url_watcher.async_update_url())
     await asyncio.sleep(0)
     assert await hass.config_entries.async_unload(lead_forms_config_entry.entry_id)
     release.set()
     await update
 
     assert _our_issues(issue_registry) == set()
-    assert lead_webhook.url == WebhookUrl(UrlKind.CLOUDHOOK, CLOUDHOOK_URL)
+    assert url_watcher.url == WebhookUrl(UrlKind.CLOUDHOOK, CLOUDHOOK_URL)
 
 
 async def test_removal_deletes_the_cloudhook(
@@ -636,4 +643,4 @@ async def test_reconfigure_keeps_the_webhook(
     assert result["reason"] == "reconfigure_successful"
     assert init_lead_forms.data[CONF_WEBHOOK_ID] == WEBHOOK_ID
     assert init_lead_forms.data[CONF_WEBHOOK_URL] == WEBHOOK_URL
-    assert _manager(init_lead_forms).webhook_id == WEBHOOK_ID
+    assert _url_watcher(init_lead_forms).webhook_id == WEBHOOK_ID

@@ -3,32 +3,24 @@
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_API_KEY, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv, device_registry as dr
-from homeassistant.helpers.device_registry import DeviceEntry, DeviceEntryType
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
-from .api_endpoint import async_create_client
-from .const import (
-    CONF_API_SECRET,
-    CONF_FLIPBOOKS,
-    CONF_TRACKING,
-    DOMAIN,
-    FLIPSNACK_APP_URL,
-    Tracking,
-)
-from .coordinator import (
-    FlipsnackAccountCoordinator,
-    FlipsnackConfigEntry,
-    FlipsnackData,
-    FlipsnackFlipbooksCoordinator,
-    account_device_identifier,
+from .const import CONF_API_SECRET, CONF_FLIPBOOKS, CONF_TRACKING, DOMAIN, Tracking
+from .coordinator import FlipsnackAccountCoordinator, FlipsnackFlipbooksCoordinator
+from .devices import (
+    async_create_account_device,
     async_remove_flipbook_devices,
     flipbook_hash_of,
-    flipbook_store,
 )
+from .environment import async_create_client
+from .flipbook_store import flipbook_store
+from .runtime_data import FlipsnackConfigEntry, FlipsnackData
 from .scheduler import RequestScheduler
 from .services import async_setup_services
-from .webhook import async_remove_lead_webhook, async_setup_lead_webhook
+from .webhook import async_setup_lead_webhook
+from .webhook_url import async_remove_webhook_url
 
 # The event platform is always set up, so that unloading never depends on options that
 # changed since; it creates the Lead form entity only while lead forms are on.
@@ -57,15 +49,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) ->
     account = FlipsnackAccountCoordinator(hass, entry, client, scheduler)
     await account.async_config_entry_first_refresh()
 
-    # The flipbook devices link to the account's device, so it must exist first.
-    account_device = dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id,
-        identifiers={account_device_identifier(entry)},
-        entry_type=DeviceEntryType.SERVICE,
-        manufacturer="Flipsnack",
-        name=entry.title,
-        configuration_url=FLIPSNACK_APP_URL,
-    )
+    account_device_id = async_create_account_device(hass, entry)
 
     flipbooks = None
     tracking = Tracking(entry.options.get(CONF_TRACKING, Tracking.NONE))
@@ -85,7 +69,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) ->
     entry.runtime_data = FlipsnackData(
         client=client,
         scheduler=scheduler,
-        account_device_id=account_device.id,
+        account_device_id=account_device_id,
         account=account,
         flipbooks=flipbooks,
         lead_webhook=async_setup_lead_webhook(hass, entry),
@@ -123,4 +107,4 @@ async def async_remove_config_entry_device(
 async def async_remove_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> None:
     """Delete what a removed entry kept outside itself: figures and the cloudhook."""
     await flipbook_store(hass, entry).async_remove()
-    await async_remove_lead_webhook(hass, entry)
+    await async_remove_webhook_url(hass, entry)

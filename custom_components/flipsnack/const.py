@@ -20,6 +20,11 @@ API_GUIDE_URL: Final = "https://developers.flipsnack.com/getting-started"
 # Options of an entry: which flipbooks get devices of their own.
 CONF_TRACKING: Final = "tracking"
 CONF_FLIPBOOKS: Final = "flipbooks"
+# Options and data of an entry that receives lead forms.
+CONF_LEAD_FORMS: Final = "lead_forms"
+CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
+# The webhook URL the user was last shown, so presumably the one pasted into Flipsnack.
+CONF_WEBHOOK_URL: Final = "webhook_url"
 
 
 class Tracking(StrEnum):
@@ -30,8 +35,8 @@ class Tracking(StrEnum):
     CHOSEN = "chosen"
 
 
-# A flipbook listing is refreshed this often, to follow new, renamed and deleted flipbooks.
-CATALOG_INTERVAL: Final = timedelta(minutes=30)
+# The flipbook listing is refreshed this often, to follow new, renamed and deleted flipbooks.
+LISTING_INTERVAL: Final = timedelta(minutes=30)
 # After a failed listing the figures go on for this long before the next try.
 LISTING_RETRY: Final = timedelta(minutes=5)
 # The flipbook statistics rotation wakes up this often and refreshes the stalest flipbooks.

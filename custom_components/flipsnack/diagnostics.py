@@ -7,9 +7,14 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_API_SECRET, CONF_FLIPBOOKS, Tracking
-from .coordinator import FlipsnackConfigEntry
-from .webhook import CONF_CLOUDHOOK_URL, CONF_WEBHOOK_URL
+from .const import (
+    CONF_API_SECRET,
+    CONF_CLOUDHOOK_URL,
+    CONF_FLIPBOOKS,
+    CONF_WEBHOOK_URL,
+    Tracking,
+)
+from .runtime_data import FlipsnackConfigEntry
 
 # The title and unique id are derived from the API key; neither is needed to debug. The
 # hash of an unlisted flipbook is the link to it, so chosen hashes are left out too. The

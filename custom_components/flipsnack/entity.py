@@ -1,33 +1,14 @@
 """Base entities: the account's and a tracked flipbook's."""
 
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Flipbook
-from .const import FLIPSNACK_APP_URL
-from .coordinator import (
-    FlipsnackAccountCoordinator,
-    FlipsnackConfigEntry,
-    FlipsnackFlipbooksCoordinator,
-    account_device_identifier,
-    flipbook_device_identifier,
-    flipbook_device_name,
-)
+from .coordinator import FlipsnackAccountCoordinator, FlipsnackFlipbooksCoordinator
+from .devices import account_device_info, flipbook_device_info
 
 
-def account_device_info(entry: FlipsnackConfigEntry) -> DeviceInfo:
-    """Return the device of the account, which its sensors and Lead form entity share."""
-    return DeviceInfo(
-        identifiers={account_device_identifier(entry)},
-        entry_type=DeviceEntryType.SERVICE,
-        manufacturer="Flipsnack",
-        name=entry.title,
-        configuration_url=FLIPSNACK_APP_URL,
-    )
-
-
-class FlipsnackEntity(CoordinatorEntity[FlipsnackAccountCoordinator]):
+class FlipsnackAccountEntity(CoordinatorEntity[FlipsnackAccountCoordinator]):
     """An entity of the Flipsnack account service device."""
 
     _attr_has_entity_name = True
@@ -55,6 +36,7 @@ class FlipsnackFlipbookEntity(CoordinatorEntity[FlipsnackFlipbooksCoordinator]):
         coordinator: FlipsnackFlipbooksCoordinator,
         flipbook: Flipbook,
         description: EntityDescription,
+        account_device_id: str,
     ) -> None:
         """Attach the entity to the flipbook's device, linked to the account's."""
         # The context tells the coordinator to fetch this flipbook's figures; a
@@ -64,13 +46,8 @@ class FlipsnackFlipbookEntity(CoordinatorEntity[FlipsnackFlipbooksCoordinator]):
         self.flipbook_hash = flipbook.hash
         entry = coordinator.config_entry
         self._attr_unique_id = f"{entry.entry_id}_{flipbook.hash}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={flipbook_device_identifier(entry, flipbook.hash)},
-            entry_type=DeviceEntryType.SERVICE,
-            manufacturer="Flipsnack",
-            name=flipbook_device_name(flipbook),
-            configuration_url=FLIPSNACK_APP_URL,
-            via_device_id=entry.runtime_data.account_device_id,
+        self._attr_device_info = flipbook_device_info(
+            entry, flipbook, account_device_id
         )
 
     @property

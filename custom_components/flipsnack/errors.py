@@ -26,7 +26,7 @@ from .api import (
     FlipsnackRequestError,
     FlipsnackResponseError,
 )
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 
 _TRANSLATION_KEYS: tuple[tuple[type[FlipsnackError], str], ...] = (
     (FlipsnackInvalidApiKeyError, "invalid_api_key"),
@@ -46,6 +46,18 @@ def translation_key(err: FlipsnackError) -> str:
         if isinstance(err, error_type):
             return key
     return "unknown"
+
+
+def form_error(err: FlipsnackError, answer_to: str) -> str:
+    """Return the translation key a form shows for err.
+
+    Errors that point at a bug on our side or Flipsnack's rather than at the user's input
+    are logged too, with their traceback.
+    """
+    key = translation_key(err)
+    if key in {"request_rejected", "unknown"}:
+        LOGGER.exception("Unexpected answer from Flipsnack to %s", answer_to)
+    return key
 
 
 def update_error(err: FlipsnackError) -> ConfigEntryAuthFailed | UpdateFailed:

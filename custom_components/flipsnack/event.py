@@ -9,9 +9,10 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
-from .coordinator import FlipsnackConfigEntry
-from .entity import account_device_info
-from .webhook import ATTR_FIELDS, EVENT_CONTACT_SUBMITTED, Lead, lead_signal
+from .devices import account_device_info
+from .runtime_data import FlipsnackConfigEntry
+from .webhook import lead_signal
+from .webhook_posts import ATTR_FIELDS, EVENT_CONTACT_SUBMITTED, Lead
 
 # Leads arrive through the webhook; the entity never updates on its own.
 PARALLEL_UPDATES = 0

@@ -7,8 +7,8 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 import probatio as vol
 
-from .coordinator import FlipsnackConfigEntry
-from .webhook import async_acknowledge_url
+from .runtime_data import FlipsnackConfigEntry
+from .webhook_url import async_acknowledge_url
 
 
 async def async_create_fix_flow(
@@ -45,11 +45,11 @@ class LeadWebhookUrlChangedFlow(RepairsFlow):
             entry is None
             or entry.state is not ConfigEntryState.LOADED
             or (lead_webhook := entry.runtime_data.lead_webhook) is None
-            or lead_webhook.url is None
-            or lead_webhook.url.url is None
+            or (webhook_url := lead_webhook.url_watcher.url) is None
+            or webhook_url.url is None
         ):
             return self.async_abort(reason="not_receiving")
-        current_url = lead_webhook.url.url
+        current_url = webhook_url.url
         if user_input is not None and current_url == self._url:
             async_acknowledge_url(self.hass, entry, current_url)
             return self.async_create_entry(data={})

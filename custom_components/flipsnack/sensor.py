@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -14,32 +14,13 @@ from homeassistant.const import UnitOfTime
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import UserStats
-from .coordinator import FlipsnackConfigEntry, FlipsnackFlipbooksCoordinator
-from .entity import FlipsnackEntity, FlipsnackFlipbookEntity
+from .api import Figures, UserStats
+from .coordinator import FlipsnackFlipbooksCoordinator
+from .entity import FlipsnackAccountEntity, FlipsnackFlipbookEntity
+from .runtime_data import FlipsnackConfigEntry
 
 # The coordinators fetch for all entities; they never update on their own.
 PARALLEL_UPDATES = 0
-
-
-class Figures(Protocol):
-    """The figures Flipsnack reports for the account and for each flipbook."""
-
-    @property
-    def impressions(self) -> int:
-        """How many times a player was loaded."""
-
-    @property
-    def views(self) -> int:
-        """How many times someone interacted with a player."""
-
-    @property
-    def time_spent(self) -> int:
-        """Total viewing time, in seconds."""
-
-    @property
-    def downloads(self) -> int:
-        """How many times a document was downloaded."""
 
 
 # Contravariant, so that a description that reads any figures serves the account too; the
@@ -134,6 +115,7 @@ def _async_follow_flipbooks(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the sensors of every tracked flipbook, now and whenever a new one appears."""
+    account_device_id = entry.runtime_data.account_device_id
     known: set[str] = set()
 
     @callback
@@ -145,7 +127,9 @@ def _async_follow_flipbooks(
         new = [flipbook for h, flipbook in tracked.items() if h not in known]
         known.update(flipbook.hash for flipbook in new)
         async_add_entities(
-            FlipsnackFlipbookSensorEntity(coordinator, flipbook, description)
+            FlipsnackFlipbookSensorEntity(
+                coordinator, flipbook, description, account_device_id
+            )
             for flipbook in new
             for description in FIGURE_SENSORS
         )
@@ -154,7 +138,7 @@ def _async_follow_flipbooks(
     entry.async_on_unload(coordinator.async_add_listener(add_new_flipbooks))
 
 
-class FlipsnackAccountSensorEntity(FlipsnackEntity, SensorEntity):
+class FlipsnackAccountSensorEntity(FlipsnackAccountEntity, SensorEntity):
     """One figure of the account statistics."""
 
     entity_description: FlipsnackSensorEntityDescription[UserStats]

@@ -28,8 +28,8 @@ from .api import (
     FlipsnackError,
 )
 from .const import DOMAIN, Tracking
-from .coordinator import FlipsnackConfigEntry
 from .errors import action_error, unknown_flipbook_error
+from .runtime_data import FlipsnackConfigEntry
 from .scheduler import Priority, SchedulerClosedError
 
 SERVICE_GET_STATISTICS: Final = "get_statistics"
@@ -265,10 +265,7 @@ def _response(
         },
         "start_date": None if start is None else start.isoformat(),
         "end_date": None if end is None else end.isoformat(),
-        "impressions": stats.impressions,
-        "views": stats.views,
-        "time_spent": stats.time_spent,
-        "downloads": stats.downloads,
+        **stats.as_dict(),
     }
     if stats.pages is not None:
         pages: list[JsonValueType] = [

@@ -15,13 +15,21 @@ from .exceptions import (
     FlipsnackRequestError,
     FlipsnackResponseError,
 )
-from .models import CollectionStats, Flipbook, FlipbookStatus, PageStats, UserStats
+from .models import (
+    CollectionStats,
+    Figures,
+    Flipbook,
+    FlipbookStatus,
+    PageStats,
+    UserStats,
+)
 from .signing import sign
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_REQUEST_TIMEOUT",
     "CollectionStats",
+    "Figures",
     "Flipbook",
     "FlipbookStatus",
     "FlipsnackApiError",

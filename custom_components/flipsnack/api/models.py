@@ -1,6 +1,7 @@
 """Data models of the Flipsnack API responses."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Final, Self
@@ -28,21 +29,50 @@ _STATUSES: Final[dict[str, FlipbookStatus]] = {
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class UserStats:
-    """Statistics totals of the whole account, from `user.getStats`.
+class Figures:
+    """The four figures Flipsnack counts, for the account and for each flipbook.
 
     Attributes:
         impressions: How many times a player was loaded.
         views: How many times someone interacted with a player.
         time_spent: Total viewing time, in seconds.
         downloads: How many times a document was downloaded.
-        api_uploads_left: Uploads still allowed through the API this month.
     """
 
     impressions: int
     views: int
     time_spent: int
     downloads: int
+
+    def figures(self) -> Figures:
+        """Return the four figures alone, without what a subclass adds to them."""
+        return Figures(**self.as_dict())
+
+    def as_dict(self) -> dict[str, int]:
+        """Return the four figures by name, without what a subclass adds to them."""
+        return {name: getattr(self, name) for name in _FIGURE_NAMES}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Figures:
+        """Return the figures that as_dict gave, kept somewhere as plain data.
+
+        Raises:
+            KeyError, TypeError, ValueError: A figure is missing or not a number.
+        """
+        return Figures(**{name: int(data[name]) for name in _FIGURE_NAMES})
+
+
+_FIGURE_NAMES: Final = tuple(field.name for field in fields(Figures))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UserStats(Figures):
+    """Statistics totals of the whole account, from `user.getStats`.
+
+    Attributes:
+        api_uploads_left: Uploads still allowed through the API this month.
+    """
+
     api_uploads_left: int
 
     @classmethod
@@ -56,10 +86,7 @@ class UserStats:
         action = "user.getStats"
         data = _read_object(data, action)
         return cls(
-            impressions=_read_count(data, "impressions", action),
-            views=_read_count(data, "views", action),
-            time_spent=_read_count(data, "time_spent", action),
-            downloads=_read_count(data, "downloads", action),
+            **_read_figures(data, action),
             api_uploads_left=_read_count(data, "api_uploads_left", action),
         )
 
@@ -165,25 +192,17 @@ class PageStats:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class CollectionStats:
+class CollectionStats(Figures):
     """Statistics of one flipbook, from `collection.getStats`.
 
     The figures cover the requested date range, or the flipbook's whole life
     when none was given.
 
     Attributes:
-        impressions: How many times the player was loaded.
-        views: How many times someone interacted with the player.
-        time_spent: Total viewing time, in seconds.
-        downloads: How many times the document was downloaded.
         pages: The statistics of each page, in the order Flipsnack sent them;
             None unless they were asked for.
     """
 
-    impressions: int
-    views: int
-    time_spent: int
-    downloads: int
     pages: tuple[PageStats, ...] | None
 
     @classmethod
@@ -208,13 +227,7 @@ class CollectionStats:
         if include_pages:
             items = _read_list(data, "pages", _STATS_ACTION)
             pages = tuple(PageStats.from_api(item) for item in items)
-        return cls(
-            impressions=_read_count(data, "impressions", _STATS_ACTION),
-            views=_read_count(data, "views", _STATS_ACTION),
-            time_spent=_read_count(data, "time_spent", _STATS_ACTION),
-            downloads=_read_count(data, "downloads", _STATS_ACTION),
-            pages=pages,
-        )
+        return cls(**_read_figures(data, _STATS_ACTION), pages=pages)
 
 
 def read_flipbook_list(data: object) -> tuple[int, list[Flipbook]]:
@@ -242,6 +255,11 @@ def _read_object(data: object, action: str) -> dict[str, Any]:
             f"Field 'data' of the {action} response is not an object: {_preview(data)}"
         )
     return data
+
+
+def _read_figures(data: dict[str, Any], action: str) -> dict[str, int]:
+    """Read the four figures, each a non-negative integer."""
+    return {name: _read_count(data, name, action) for name in _FIGURE_NAMES}
 
 
 def _read_list(data: dict[str, Any], field: str, action: str) -> list[Any]:

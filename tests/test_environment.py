@@ -4,7 +4,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.flipsnack.api import DEFAULT_BASE_URL
-from custom_components.flipsnack.api_endpoint import (
+from custom_components.flipsnack.environment import (
     API_URL_ENV,
     DEMO_ENV,
     async_create_client,
