@@ -21,6 +21,9 @@ from .fake_flipsnack import FakeFigures, FakeFlipbook, FakeFlipsnack, FakeMode
 cloud_stub.install_if_needed()
 
 from custom_components.flipsnack.const import DOMAIN  # noqa: E402 - after the stand-in
+from custom_components.flipsnack.scheduler import (  # noqa: E402 - after the stand-in
+    RequestScheduler,
+)
 
 
 async def setup_integration(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
@@ -84,14 +87,30 @@ def set_mode(mode: FakeMode) -> Callable[[FakeFlipsnack], None]:
     return apply
 
 
-def _scheduler_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
-    """Return the armed timers of the entries' request schedulers."""
+def armed_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
+    """Return the timers of Home Assistant's event loop that have yet to fire."""
     return [
         handle
         for handle in get_scheduled_timer_handles(hass.loop)
         if not handle.cancelled()
-        and handle._args
-        and getattr(handle._args[-1], "name", None) == "flipsnack request scheduler"
+    ]
+
+
+def scheduler_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
+    """Return the armed timers that wake a request scheduler up.
+
+    Such a timer runs a job whose target is a method of the scheduler; the job is the
+    timer's last argument, where Home Assistant's own check for lingering timers
+    reads it too.
+    """
+    return [
+        handle
+        for handle in armed_timers(hass)
+        if handle._args
+        and isinstance(
+            getattr(getattr(handle._args[-1], "target", None), "__self__", None),
+            RequestScheduler,
+        )
     ]
 
 
@@ -107,7 +126,7 @@ async def await_paced[T](
     for _ in range(100_000):
         if task.done():
             break
-        if timers := _scheduler_timers(hass):
+        if timers := scheduler_timers(hass):
             when = min(handle.when() for handle in timers)
             freezer.tick(max(0.0, when - hass.loop.time()))
             async_fire_time_changed(hass)
