@@ -152,3 +152,27 @@ def add_book_with_days(fake: FakeFlipsnack) -> FakeFlipbook:
             {"page": 2, "views": 3, "clicks": 0, "time_spent": 100},
         ],
     )
+
+
+def add_spring_catalog(fake: FakeFlipsnack) -> FakeFlipbook:
+    """Give the test account a flipbook with figures on five days and two pages.
+
+    From Tuesday 10 March 2026, last week (2 to 8 March) holds three of the days; the
+    figures of 1 and 9 March, just outside it, are large enough to show in any sum.
+    """
+    return fake.add_flipbook(
+        API_KEY,
+        hash="spring-catalog",
+        title="Spring catalog",
+        daily={
+            date(2026, 3, 1): FakeFigures(1000, 1000, 1000, 1000),
+            date(2026, 3, 2): FakeFigures(40, 12, 300, 1),
+            date(2026, 3, 5): FakeFigures(60, 20, 420, 2),
+            date(2026, 3, 8): FakeFigures(15, 5, 60, 0),
+            date(2026, 3, 9): FakeFigures(2000, 2000, 2000, 2000),
+        },
+        pages=[
+            {"page": 1, "views": 37, "clicks": 4, "time_spent": 410},
+            {"page": 2, "views": 21, "clicks": 0, "time_spent": 370},
+        ],
+    )

@@ -42,6 +42,7 @@ from custom_components.flipsnack.services import (
 )
 
 from . import (
+    add_spring_catalog,
     advance_time,
     answer_with_code,
     await_paced,
@@ -59,7 +60,7 @@ ACCOUNT = "Flipsnack …7832"
 NOW = "2026-03-10T05:00:00+00:00"
 TIME_ZONE = "America/Los_Angeles"
 
-CATALOG = "spring-catalog"
+CATALOG = "spring-catalog"  # the flipbook add_spring_catalog gives
 PRICES = "price-list"
 # An edited copy of the catalog: same title, not published.
 CATALOG_DRAFT = "spring-draft"
@@ -78,22 +79,7 @@ def flipbooks(hass: HomeAssistant, flipsnack: FakeFlipsnack) -> FakeFlipsnack:
     The fake counts its rate limits in simulated time, as the scheduler does.
     """
     flipsnack.clock = hass.loop.time
-    flipsnack.add_flipbook(
-        API_KEY,
-        hash=CATALOG,
-        title="Spring catalog",
-        daily={
-            date(2026, 3, 1): FakeFigures(1000, 1000, 1000, 1000),
-            date(2026, 3, 2): FakeFigures(40, 12, 300, 1),
-            date(2026, 3, 5): FakeFigures(60, 20, 420, 2),
-            date(2026, 3, 8): FakeFigures(15, 5, 60, 0),
-            date(2026, 3, 9): FakeFigures(2000, 2000, 2000, 2000),
-        },
-        pages=[
-            {"page": 1, "views": 37, "clicks": 4, "time_spent": 410},
-            {"page": 2, "views": 21, "clicks": 0, "time_spent": 370},
-        ],
-    )
+    add_spring_catalog(flipsnack)
     flipsnack.add_flipbook(
         API_KEY,
         hash=PRICES,
