@@ -122,14 +122,7 @@ def test_sensor_table_names_the_sensors() -> None:
         if line.startswith("|")
     ]
     assert len(rows) > 2, "the Sensors section has no table"
-    header, separator, *body = rows
-    assert [cell.strip() for cell in header.strip("|").split("|")] == [
-        "Sensor",
-        "Unit",
-        "State class",
-        "What the number means",
-        "Use it for",
-    ]
+    _header, separator, *body = rows
     assert set(separator) <= set("|-: ")
     cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in body]
     assert [row[0] for row in cells] == [
