@@ -455,9 +455,6 @@ async def test_list_paging(
         {"to": "abc"},
         {"to": "-5"},
         {"from": "10", "to": "9"},
-        {"collectionStatus": "archived"},
-        {"collectionStatus": ""},
-        {"collectionStatus": "Public"},
     ],
 )
 async def test_list_bad_request(
@@ -465,56 +462,11 @@ async def test_list_bad_request(
     session: aiohttp.ClientSession,
     params: dict[str, str],
 ) -> None:
-    """A paging index that is no non-negative integer, or an unknown status, is 40."""
+    """A paging index that is no non-negative integer is 40."""
     fake_flipsnack.add_flipbooks(API_KEY, 3)
     url = fake_flipsnack.url
 
     assert await code_of(session, url, signed_with("collection.getList", params)) == 40
-
-
-async def test_list_by_status(
-    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
-) -> None:
-    """`collectionStatus` lists only the flipbooks of that status, and counts them."""
-    books = fake_flipsnack.add_flipbooks(API_KEY, 7)
-    fake = fake_flipsnack
-
-    for status in ("public", "unlisted", "editable"):
-        expected = [book.hash for book in books if book.status == status]
-        assert await list_page(session, fake, collectionStatus=status) == (
-            len(expected),
-            expected,
-        )
-    assert await list_page(session, fake, collectionStatus="editable", to="1") == (
-        2,
-        [books[2].hash],
-    )
-
-
-async def test_list_by_query(
-    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession, no_rate_limit: None
-) -> None:
-    """`query` matches the title or the description, ignoring case."""
-    fake = fake_flipsnack
-    for hash_, title, description in [
-        ("a", "Spring Catalogue", ""),
-        ("b", "Price list", "The CATALOGUE prices"),
-        ("c", "Menu", "Café ☕"),
-        ("d", "Catalogue 2", ""),
-    ]:
-        fake.add_flipbook(API_KEY, hash=hash_, title=title, description=description)
-    fake.accounts[API_KEY].flipbooks["d"].status = "editable"
-
-    assert await list_page(session, fake, query="catalogue") == (3, ["a", "b", "d"])
-    assert await list_page(session, fake, query="CAFÉ") == (1, ["c"])
-    assert await list_page(session, fake, query="nothing") == (0, [])
-    assert await list_page(session, fake, query="") == (4, ["a", "b", "c", "d"])
-    assert await list_page(
-        session, fake, query="catalogue", collectionStatus="public"
-    ) == (2, ["a", "b"])
-    assert await list_page(
-        session, fake, query="catalogue", **{"from": "1", "to": "2"}
-    ) == (3, ["b"])
 
 
 async def test_list_faults(
