@@ -107,7 +107,7 @@ def strings_in(node: Any) -> list[str]:
         return [
             text
             for key, value in node.items()
-            for text in [*strings_in(key), *strings_in(value)]
+            for text in (*strings_in(key), *strings_in(value))
         ]
     if isinstance(node, list):
         return [text for item in node for text in strings_in(item)]
