@@ -417,8 +417,9 @@ async def test_list_of_an_account_without_flipbooks(
     assert await list_page(session, fake_flipsnack) == (0, [])
 
 
+@pytest.mark.usefixtures("no_rate_limit")
 async def test_list_paging(
-    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession, no_rate_limit: None
+    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
 ) -> None:
     """`from` is 0-based, `to` exclusive, and a page holds at most 50 flipbooks."""
     hashes = [book.hash for book in fake_flipsnack.add_flipbooks(API_KEY, 120)]
@@ -469,8 +470,9 @@ async def test_list_bad_request(
     assert await code_of(session, url, signed_with("collection.getList", params)) == 40
 
 
+@pytest.mark.usefixtures("no_rate_limit")
 async def test_list_faults(
-    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession, no_rate_limit: None
+    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
 ) -> None:
     """The list faults repeat the first page, or answer nothing past it."""
     hashes = [book.hash for book in fake_flipsnack.add_flipbooks(API_KEY, 80)]
@@ -632,8 +634,9 @@ async def test_actions_share_one_rate_limit(
     assert await code_of(session, url, signed()) == 31
 
 
+@pytest.mark.usefixtures("no_rate_limit")
 async def test_list_a_thousand_flipbooks(
-    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession, no_rate_limit: None
+    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
 ) -> None:
     """1,000 flipbooks are listed in 20 pages of 50, each once and in order."""
     hashes = [book.hash for book in fake_flipsnack.add_flipbooks(API_KEY, 1000)]

@@ -75,9 +75,9 @@ def subscribed() -> Generator[dict[str, Any]]:
         yield {"active": active, "connected": connected, "get_cloudhook": get_cloudhook}
 
 
+@pytest.mark.usefixtures("external_url")
 async def test_turn_lead_forms_on(
     hass: HomeAssistant,
-    external_url: str,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
     issue_registry: ir.IssueRegistry,
@@ -112,10 +112,9 @@ async def test_turn_lead_forms_on(
     assert state.attributes["event_type"] == "contact_submitted"
 
 
+@pytest.mark.usefixtures("subscribed")
 async def test_turn_lead_forms_on_with_home_assistant_cloud(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    subscribed: dict[str, Any],
+    hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """With a Home Assistant Cloud subscription the URL shown is the cloudhook."""
     result = await _open(hass, init_integration)

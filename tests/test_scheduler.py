@@ -288,10 +288,7 @@ async def test_no_window_ever_holds_more_than_the_limits(
 
 
 async def test_queue_of_100_calls_keeps_the_full_pace(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: _Calls
 ) -> None:
     """A backlog is worked off at 20 calls a minute, not slower."""
     calls.make_many(100)
@@ -306,10 +303,7 @@ async def test_queue_of_100_calls_keeps_the_full_pace(
 
 
 async def test_interactive_calls_go_before_background_ones(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: _Calls
 ) -> None:
     """Waiting interactive calls start first; calls of one priority keep their order."""
     calls.make_many(2, prefix="running")
@@ -335,10 +329,7 @@ async def test_interactive_calls_go_before_background_ones(
 
 
 async def test_every_request_of_an_interactive_call_is_interactive(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: _Calls
 ) -> None:
     """Each page of an interactive listing goes before the waiting background calls."""
     calls.make_many(2, prefix="running")
@@ -476,10 +467,7 @@ async def test_shorter_pause_does_not_cut_a_longer_one(
 
 
 async def test_other_errors_do_not_pause(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    scheduler: RequestScheduler, calls: _Calls
 ) -> None:
     """Only a rate-limit error pauses the calls and lowers the rate."""
 
@@ -613,10 +601,7 @@ async def test_request_that_cannot_start_in_time_gives_up(
 
 
 async def test_slot_timeout_bounds_each_request_not_the_call(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: _Calls
 ) -> None:
     """A listing of many pages may take longer than the timeout, if every page starts in time."""
     listing = calls.make(
@@ -679,10 +664,7 @@ async def test_shutdown_cancels_waiters_and_the_timer(
 
 
 async def test_shutdown_tells_interactive_waiters_the_entry_went_away(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    hass: HomeAssistant, scheduler: RequestScheduler, calls: _Calls
 ) -> None:
     """A flow waiting at unload gets SchedulerClosedError, not a cancellation."""
     calls.make_many(2, prefix="running")

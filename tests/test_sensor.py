@@ -54,7 +54,6 @@ async def test_sensors(
 
 
 async def test_sensors_belong_to_one_service_device(
-    hass: HomeAssistant,
     device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
     init_integration: MockConfigEntry,
@@ -121,10 +120,10 @@ async def test_time_spent_is_shown_in_hours(
         ),
     ],
 )
+@pytest.mark.usefixtures("flipsnack")
 async def test_existing_time_spent_entities_take_the_new_precision(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
-    flipsnack: FakeFlipsnack,
     mock_config_entry: MockConfigEntry,
     sensor_options: dict[str, Any],
     expected: dict[str, Any],

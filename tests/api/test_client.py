@@ -579,10 +579,9 @@ async def test_timeout(
     assert "Timeout" in str(error)
 
 
+@pytest.mark.usefixtures("socket_enabled")
 async def test_connection_refused(
-    socket_enabled: None,
-    session: aiohttp.ClientSession,
-    caplog: pytest.LogCaptureFixture,
+    session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Nothing listening on the port is a connection error."""
     with socket.socket() as sock:
@@ -643,8 +642,9 @@ def _as_flipbook(book: FakeFlipbook) -> Flipbook:
     )
 
 
+@pytest.mark.usefixtures("no_rate_limit")
 async def test_collections_reads_every_page(
-    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient, no_rate_limit: None
+    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient
 ) -> None:
     """Pages of 50 are read until the count is reached, each from the last one on."""
     books = fake_flipsnack.add_flipbooks(API_KEY, 230)
@@ -704,8 +704,9 @@ async def test_collections_of_an_account_without_flipbooks(
     assert _paging(fake_flipsnack) == [("0", "100")]
 
 
+@pytest.mark.usefixtures("no_rate_limit")
 async def test_collections_drops_repeated_flipbooks(
-    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient, no_rate_limit: None
+    fake_flipsnack: FakeFlipsnack, client: FlipsnackClient
 ) -> None:
     """A server whose `from` counts from 1 repeats a flipbook per page; it is dropped."""
     books = fake_flipsnack.add_flipbooks(API_KEY, 120)
@@ -794,12 +795,12 @@ async def test_collections_needs_progress(
     assert len(fake_flipsnack.requests) == 2
 
 
+@pytest.mark.usefixtures("no_rate_limit")
 async def test_collections_gives_up_after_max_pages(
     fake_flipsnack: FakeFlipsnack,
     client: FlipsnackClient,
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
-    no_rate_limit: None,
 ) -> None:
     """A listing that needs more than MAX_LIST_PAGES calls is an error."""
     assert client_module.MAX_LIST_PAGES == 1000
