@@ -1,9 +1,7 @@
 """Tests for turning lead forms on and off in the entry's options."""
 
-from collections.abc import Generator
 import re
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components import cloud
 from homeassistant.components.webhook import async_generate_path
@@ -60,19 +58,6 @@ async def _configure(
     )
     await hass.async_block_till_done()
     return result
-
-
-@pytest.fixture
-def subscribed() -> Generator[dict[str, Any]]:
-    """Sign Home Assistant in to Home Assistant Cloud, with a subscription."""
-    with (
-        patch.object(cloud, "async_active_subscription", return_value=True) as active,
-        patch.object(cloud, "async_is_connected", return_value=True) as connected,
-        patch.object(
-            cloud, "async_get_or_create_cloudhook", return_value=CLOUDHOOK_URL
-        ) as get_cloudhook,
-    ):
-        yield {"active": active, "connected": connected, "get_cloudhook": get_cloudhook}
 
 
 @pytest.mark.usefixtures("external_url")

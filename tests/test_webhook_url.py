@@ -1,7 +1,6 @@
 """Tests for the URL of the lead form webhook: which one, following it, repair issues."""
 
 import asyncio
-from collections.abc import Generator
 from datetime import timedelta
 import logging
 from typing import Any
@@ -75,28 +74,6 @@ def _our_messages(caplog: pytest.LogCaptureFixture, level: int = logging.INFO) -
 
 def _our_issues(issue_registry: ir.IssueRegistry) -> set[str]:
     return {issue_id for domain, issue_id in issue_registry.issues if domain == DOMAIN}
-
-
-@pytest.fixture
-def subscribed() -> Generator[dict[str, Any]]:
-    """Sign Home Assistant in to Home Assistant Cloud, connected, with a subscription.
-
-    The cloudhook that Home Assistant Cloud makes is CLOUDHOOK_URL.
-    """
-    with (
-        patch.object(cloud, "async_active_subscription", return_value=True) as active,
-        patch.object(cloud, "async_is_connected", return_value=True) as connected,
-        patch.object(
-            cloud, "async_get_or_create_cloudhook", return_value=CLOUDHOOK_URL
-        ) as get_cloudhook,
-        patch.object(cloud, "async_delete_cloudhook") as delete_cloudhook,
-    ):
-        yield {
-            "active": active,
-            "connected": connected,
-            "get_cloudhook": get_cloudhook,
-            "delete_cloudhook": delete_cloudhook,
-        }
 
 
 def _update_data(
