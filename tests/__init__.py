@@ -21,6 +21,9 @@ from .fake_flipsnack import FakeFigures, FakeFlipbook, FakeFlipsnack, FakeMode
 cloud_stub.install_if_needed()
 
 from custom_components.flipsnack.const import DOMAIN  # noqa: E402 - after the stand-in
+from custom_components.flipsnack.scheduler import (  # noqa: E402 - after the stand-in
+    RequestScheduler,
+)
 
 
 async def setup_integration(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
@@ -84,14 +87,30 @@ def set_mode(mode: FakeMode) -> Callable[[FakeFlipsnack], None]:
     return apply
 
 
-def _scheduler_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
-    """Return the armed timers of the entries' request schedulers."""
+def armed_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
+    """Return the timers of Home Assistant's event loop that have yet to fire."""
     return [
         handle
         for handle in get_scheduled_timer_handles(hass.loop)
         if not handle.cancelled()
-        and handle._args
-        and getattr(handle._args[-1], "name", None) == "flipsnack request scheduler"
+    ]
+
+
+def scheduler_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
+    """Return the armed timers that wake a request scheduler up.
+
+    Such a timer runs a job whose target is a method of the scheduler; the job is the
+    timer's last argument, where Home Assistant's own check for lingering timers
+    reads it too.
+    """
+    return [
+        handle
+        for handle in armed_timers(hass)
+        if handle._args
+        and isinstance(
+            getattr(getattr(handle._args[-1], "target", None), "__self__", None),
+            RequestScheduler,
+        )
     ]
 
 
@@ -107,7 +126,7 @@ async def await_paced[T](
     for _ in range(100_000):
         if task.done():
             break
-        if timers := _scheduler_timers(hass):
+        if timers := scheduler_timers(hass):
             when = min(handle.when() for handle in timers)
             freezer.tick(max(0.0, when - hass.loop.time()))
             async_fire_time_changed(hass)
@@ -131,5 +150,29 @@ def add_book_with_days(fake: FakeFlipsnack) -> FakeFlipbook:
         pages=[
             {"page": 1, "views": 7, "clicks": 2, "time_spent": 900},
             {"page": 2, "views": 3, "clicks": 0, "time_spent": 100},
+        ],
+    )
+
+
+def add_spring_catalog(fake: FakeFlipsnack) -> FakeFlipbook:
+    """Give the test account a flipbook with figures on five days and two pages.
+
+    From Tuesday 10 March 2026, last week (2 to 8 March) holds three of the days; the
+    figures of 1 and 9 March, just outside it, are large enough to show in any sum.
+    """
+    return fake.add_flipbook(
+        API_KEY,
+        hash="spring-catalog",
+        title="Spring catalog",
+        daily={
+            date(2026, 3, 1): FakeFigures(1000, 1000, 1000, 1000),
+            date(2026, 3, 2): FakeFigures(40, 12, 300, 1),
+            date(2026, 3, 5): FakeFigures(60, 20, 420, 2),
+            date(2026, 3, 8): FakeFigures(15, 5, 60, 0),
+            date(2026, 3, 9): FakeFigures(2000, 2000, 2000, 2000),
+        },
+        pages=[
+            {"page": 1, "views": 37, "clicks": 4, "time_spent": 410},
+            {"page": 2, "views": 21, "clicks": 0, "time_spent": 370},
         ],
     )

@@ -1,9 +1,11 @@
 """Fixtures for the Flipsnack tests."""
 
 from collections.abc import AsyncGenerator, Generator
+from typing import Any
 from unittest.mock import AsyncMock, patch
 
 import aiohttp
+from homeassistant.components import cloud
 from homeassistant.const import CONF_API_KEY, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 import pytest
@@ -24,6 +26,7 @@ from . import setup_integration
 from .const import (
     API_KEY,
     API_SECRET,
+    CLOUDHOOK_URL,
     EXTERNAL_URL,
     UNREACHABLE_BASE_URL,
     WEBHOOK_ID,
@@ -158,3 +161,25 @@ async def init_lead_forms(
     """Set up the test account with lead forms on, reachable at the external URL."""
     await setup_integration(hass, lead_forms_config_entry)
     return lead_forms_config_entry
+
+
+@pytest.fixture
+def subscribed() -> Generator[dict[str, Any]]:
+    """Sign Home Assistant in to Home Assistant Cloud, connected, with a subscription.
+
+    The cloudhook that Home Assistant Cloud makes is CLOUDHOOK_URL.
+    """
+    with (
+        patch.object(cloud, "async_active_subscription", return_value=True) as active,
+        patch.object(cloud, "async_is_connected", return_value=True) as connected,
+        patch.object(
+            cloud, "async_get_or_create_cloudhook", return_value=CLOUDHOOK_URL
+        ) as get_cloudhook,
+        patch.object(cloud, "async_delete_cloudhook") as delete_cloudhook,
+    ):
+        yield {
+            "active": active,
+            "connected": connected,
+            "get_cloudhook": get_cloudhook,
+            "delete_cloudhook": delete_cloudhook,
+        }

@@ -101,7 +101,7 @@ class FakeFlipbook:
         hash: The `collectionHash`.
         title: The `collectionTitle`.
         status: The `collectionStatus`: "public", "unlisted" or "editable".
-        description: The `collectionDescription`, which `query` also searches.
+        description: The `collectionDescription`.
         daily: The figures of each UTC day; days without figures are left out.
         pages: The per-page entries `includePageStats=true` answers, whatever
             the date range: dicts with page, views, clicks and time_spent.
@@ -423,26 +423,14 @@ class FakeFlipsnack:
         account: FakeAccount,
         params: dict[str, str],
     ) -> dict[str, Any]:
-        """Answer `collection.getList` with one page of the matching flipbooks.
+        """Answer `collection.getList` with one page of the account's flipbooks.
 
-        `collectionStatus` keeps the flipbooks of that status; `query` those whose
-        title or description holds it, ignoring case. `from` is the 0-based index
-        of the first flipbook to answer and `to` the index after the last one;
-        they default to 0 and `from` + LIST_PAGE_CAP, and at most LIST_PAGE_CAP
-        flipbooks are answered. `collectionCount` counts every matching flipbook.
+        `from` is the 0-based index of the first flipbook to answer and `to` the
+        index after the last one; they default to 0 and `from` + LIST_PAGE_CAP, and
+        at most LIST_PAGE_CAP flipbooks are answered. `collectionCount` counts every
+        flipbook. The integration sends no filter, so the fake knows none.
         """
         flipbooks = list(account.flipbooks.values())
-        if "collectionStatus" in params:
-            status = params["collectionStatus"]
-            if status not in FLIPBOOK_STATUSES:
-                raise FakeApiError(40, "Bad request")
-            flipbooks = [book for book in flipbooks if book.status == status]
-        query = params.get("query", "").casefold()
-        flipbooks = [
-            book
-            for book in flipbooks
-            if query in book.title.casefold() or query in book.description.casefold()
-        ]
         first = _read_index(params, "from", 0)
         end = _read_index(params, "to", first + LIST_PAGE_CAP)
         if end < first:

@@ -188,9 +188,8 @@ async def test_user_flow_empty_field(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_user_flow_cannot_connect(
-    hass: HomeAssistant, flipsnack: FakeFlipsnack
-) -> None:
+@pytest.mark.usefixtures("flipsnack")
+async def test_user_flow_cannot_connect(hass: HomeAssistant) -> None:
     """An unreachable API is reported, and the flow finishes once it is back."""
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
@@ -246,8 +245,9 @@ async def test_user_flow_request_rejected_is_logged(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+@pytest.mark.usefixtures("flipsnack")
 async def test_user_flow_unexpected_exception_is_logged(
-    hass: HomeAssistant, flipsnack: FakeFlipsnack, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A bug anywhere below the flow becomes "unknown" and a logged traceback."""
     result = await hass.config_entries.flow.async_init(
@@ -267,8 +267,9 @@ async def test_user_flow_unexpected_exception_is_logged(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+@pytest.mark.usefixtures("flipsnack")
 async def test_user_flow_already_configured(
-    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
     """The same API key cannot be added twice."""
     mock_config_entry.add_to_hass(hass)

@@ -417,8 +417,9 @@ async def test_list_of_an_account_without_flipbooks(
     assert await list_page(session, fake_flipsnack) == (0, [])
 
 
+@pytest.mark.usefixtures("no_rate_limit")
 async def test_list_paging(
-    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession, no_rate_limit: None
+    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
 ) -> None:
     """`from` is 0-based, `to` exclusive, and a page holds at most 50 flipbooks."""
     hashes = [book.hash for book in fake_flipsnack.add_flipbooks(API_KEY, 120)]
@@ -455,9 +456,6 @@ async def test_list_paging(
         {"to": "abc"},
         {"to": "-5"},
         {"from": "10", "to": "9"},
-        {"collectionStatus": "archived"},
-        {"collectionStatus": ""},
-        {"collectionStatus": "Public"},
     ],
 )
 async def test_list_bad_request(
@@ -465,60 +463,16 @@ async def test_list_bad_request(
     session: aiohttp.ClientSession,
     params: dict[str, str],
 ) -> None:
-    """A paging index that is no non-negative integer, or an unknown status, is 40."""
+    """A paging index that is no non-negative integer is 40."""
     fake_flipsnack.add_flipbooks(API_KEY, 3)
     url = fake_flipsnack.url
 
     assert await code_of(session, url, signed_with("collection.getList", params)) == 40
 
 
-async def test_list_by_status(
-    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
-) -> None:
-    """`collectionStatus` lists only the flipbooks of that status, and counts them."""
-    books = fake_flipsnack.add_flipbooks(API_KEY, 7)
-    fake = fake_flipsnack
-
-    for status in ("public", "unlisted", "editable"):
-        expected = [book.hash for book in books if book.status == status]
-        assert await list_page(session, fake, collectionStatus=status) == (
-            len(expected),
-            expected,
-        )
-    assert await list_page(session, fake, collectionStatus="editable", to="1") == (
-        2,
-        [books[2].hash],
-    )
-
-
-async def test_list_by_query(
-    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession, no_rate_limit: None
-) -> None:
-    """`query` matches the title or the description, ignoring case."""
-    fake = fake_flipsnack
-    for hash_, title, description in [
-        ("a", "Spring Catalogue", ""),
-        ("b", "Price list", "The CATALOGUE prices"),
-        ("c", "Menu", "Café ☕"),
-        ("d", "Catalogue 2", ""),
-    ]:
-        fake.add_flipbook(API_KEY, hash=hash_, title=title, description=description)
-    fake.accounts[API_KEY].flipbooks["d"].status = "editable"
-
-    assert await list_page(session, fake, query="catalogue") == (3, ["a", "b", "d"])
-    assert await list_page(session, fake, query="CAFÉ") == (1, ["c"])
-    assert await list_page(session, fake, query="nothing") == (0, [])
-    assert await list_page(session, fake, query="") == (4, ["a", "b", "c", "d"])
-    assert await list_page(
-        session, fake, query="catalogue", collectionStatus="public"
-    ) == (2, ["a", "b"])
-    assert await list_page(
-        session, fake, query="catalogue", **{"from": "1", "to": "2"}
-    ) == (3, ["b"])
-
-
+@pytest.mark.usefixtures("no_rate_limit")
 async def test_list_faults(
-    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession, no_rate_limit: None
+    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
 ) -> None:
     """The list faults repeat the first page, or answer nothing past it."""
     hashes = [book.hash for book in fake_flipsnack.add_flipbooks(API_KEY, 80)]
@@ -680,8 +634,9 @@ async def test_actions_share_one_rate_limit(
     assert await code_of(session, url, signed()) == 31
 
 
+@pytest.mark.usefixtures("no_rate_limit")
 async def test_list_a_thousand_flipbooks(
-    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession, no_rate_limit: None
+    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
 ) -> None:
     """1,000 flipbooks are listed in 20 pages of 50, each once and in order."""
     hashes = [book.hash for book in fake_flipsnack.add_flipbooks(API_KEY, 1000)]

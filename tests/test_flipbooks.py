@@ -286,9 +286,9 @@ async def test_title_changes_rename_the_device_unless_the_user_named_it(
     assert prices.name_by_user == "Our prices"
 
 
+@pytest.mark.usefixtures("flipbooks")
 async def test_chosen_flipbooks_only(
     hass: HomeAssistant,
-    flipbooks: FakeFlipsnack,
     freezer: FrozenDateTimeFactory,
     device_registry: dr.DeviceRegistry,
 ) -> None:
@@ -310,9 +310,9 @@ async def test_chosen_flipbooks_only(
     assert _flipbook_device(device_registry, CATALOG) is not None
 
 
+@pytest.mark.usefixtures("flipbooks")
 async def test_tracking_nothing_again_removes_the_flipbook_devices(
     hass: HomeAssistant,
-    flipbooks: FakeFlipsnack,
     freezer: FrozenDateTimeFactory,
     device_registry: dr.DeviceRegistry,
 ) -> None:
@@ -422,9 +422,9 @@ async def test_figures_too_old_show_as_unavailable(
     )
 
 
+@pytest.mark.usefixtures("flipbooks")
 async def test_user_may_delete_only_untracked_flipbook_devices(
     hass: HomeAssistant,
-    flipbooks: FakeFlipsnack,
     freezer: FrozenDateTimeFactory,
     device_registry: dr.DeviceRegistry,
     hass_ws_client: WebSocketGenerator,
@@ -475,11 +475,9 @@ async def _async_setup_config(hass: HomeAssistant) -> bool:
     return await async_setup_component(hass, "config", {})
 
 
+@pytest.mark.usefixtures("flipbooks")
 async def test_removing_the_entry_deletes_the_stored_figures(
-    hass: HomeAssistant,
-    flipbooks: FakeFlipsnack,
-    freezer: FrozenDateTimeFactory,
-    hass_storage: dict[str, Any],
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
 ) -> None:
     """The figures kept on disk go with the entry."""
     entry = _entry(tracking="all")
@@ -494,9 +492,9 @@ async def test_removing_the_entry_deletes_the_stored_figures(
     assert key not in hass_storage
 
 
+@pytest.mark.usefixtures("flipbooks")
 async def test_damaged_storage_is_ignored(
     hass: HomeAssistant,
-    flipbooks: FakeFlipsnack,
     freezer: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
     device_registry: dr.DeviceRegistry,
@@ -516,9 +514,9 @@ async def test_damaged_storage_is_ignored(
     assert _flipbook_device(device_registry, CATALOG) is not None
 
 
+@pytest.mark.usefixtures("flipbooks")
 async def test_diagnostics_count_without_naming_flipbooks(
     hass: HomeAssistant,
-    flipbooks: FakeFlipsnack,
     freezer: FrozenDateTimeFactory,
     hass_client: ClientSessionGenerator,
 ) -> None:

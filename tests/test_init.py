@@ -44,9 +44,9 @@ async def test_setup_retries_when_flipsnack_is_unavailable(
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
 
 
-@pytest.mark.usefixtures("unreachable_api")
+@pytest.mark.usefixtures("unreachable_api", "flipsnack")
 async def test_setup_retries_when_flipsnack_cannot_be_reached(
-    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
     """A refused connection makes Home Assistant retry the setup later."""
     await setup_integration(hass, mock_config_entry)

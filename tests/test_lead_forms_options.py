@@ -1,9 +1,7 @@
 """Tests for turning lead forms on and off in the entry's options."""
 
-from collections.abc import Generator
 import re
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components import cloud
 from homeassistant.components.webhook import async_generate_path
@@ -62,22 +60,9 @@ async def _configure(
     return result
 
 
-@pytest.fixture
-def subscribed() -> Generator[dict[str, Any]]:
-    """Sign Home Assistant in to Home Assistant Cloud, with a subscription."""
-    with (
-        patch.object(cloud, "async_active_subscription", return_value=True) as active,
-        patch.object(cloud, "async_is_connected", return_value=True) as connected,
-        patch.object(
-            cloud, "async_get_or_create_cloudhook", return_value=CLOUDHOOK_URL
-        ) as get_cloudhook,
-    ):
-        yield {"active": active, "connected": connected, "get_cloudhook": get_cloudhook}
-
-
+@pytest.mark.usefixtures("external_url")
 async def test_turn_lead_forms_on(
     hass: HomeAssistant,
-    external_url: str,
     init_integration: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
     issue_registry: ir.IssueRegistry,
@@ -112,10 +97,9 @@ async def test_turn_lead_forms_on(
     assert state.attributes["event_type"] == "contact_submitted"
 
 
+@pytest.mark.usefixtures("subscribed")
 async def test_turn_lead_forms_on_with_home_assistant_cloud(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    subscribed: dict[str, Any],
+    hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """With a Home Assistant Cloud subscription the URL shown is the cloudhook."""
     result = await _open(hass, init_integration)

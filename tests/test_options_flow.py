@@ -192,10 +192,7 @@ async def test_options_form_shown_again_keeps_the_listing(
 
 
 async def test_options_listing_is_interactive(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, loaded_entry: MockConfigEntry
 ) -> None:
     """The flow's listing goes through the entry's scheduler, ahead of the polls."""
     scheduler = loaded_entry.runtime_data.scheduler
@@ -332,10 +329,7 @@ async def test_options_choose_flipbooks_from_the_list(
 
 
 async def test_options_typed_hash_of_a_published_flipbook(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, loaded_entry: MockConfigEntry
 ) -> None:
     """A typed hash counts once, without the spaces around it."""
     result = await _open_choose_step(hass, freezer, loaded_entry)
@@ -625,10 +619,7 @@ async def test_options_abort_when_entry_unloads_during_the_flow(
 
 
 async def test_options_abort_when_entry_unloads_while_listing(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, flipbooks: FakeFlipsnack, loaded_entry: MockConfigEntry
 ) -> None:
     """An entry unloaded while the flow's listing waits for a slot aborts the flow.
 

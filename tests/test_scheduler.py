@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable, Sequence
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.util.async_ import get_scheduled_timer_handles
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
@@ -31,11 +30,9 @@ from custom_components.flipsnack.scheduler import (
     SchedulerStats,
 )
 
+from . import armed_timers, scheduler_timers
 from .const import API_KEY, API_SECRET
 from .fake_flipsnack import FakeAccount, FakeFlipsnack
-
-# The name of the job behind the scheduler's timer.
-TIMER_JOB_NAME = "flipsnack request scheduler"
 
 RATE_LIMITS = [
     pytest.param(31, "Requests per second limit exceeded", 1.0, id="per_second"),
@@ -60,11 +57,7 @@ async def _advance_to(
     for _ in range(10_000):
         await _settle()  # calls just made register their waits first
         now = hass.loop.time()
-        due = [
-            handle.when()
-            for handle in get_scheduled_timer_handles(hass.loop)
-            if not handle.cancelled() and handle.when() <= when
-        ]
+        due = [handle.when() for handle in armed_timers(hass) if handle.when() <= when]
         target = min([*due, when])
         if target > now:
             freezer.tick(target - now)
@@ -73,17 +66,6 @@ async def _advance_to(
         if not due:
             return
     pytest.fail("The timers kept firing without time passing")
-
-
-def _scheduler_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
-    """Return the scheduler's timers that are still armed."""
-    return [
-        handle
-        for handle in get_scheduled_timer_handles(hass.loop)
-        if not handle.cancelled()
-        and handle._args
-        and getattr(handle._args[-1], "name", None) == TIMER_JOB_NAME
-    ]
 
 
 def _most_in_any_window(starts: Sequence[float], window: float) -> int:
@@ -204,7 +186,7 @@ async def test_calls_start_at_once_under_the_limits(
     await _settle()
     assert calls.offsets() == {"first": 0.0, "second": 0.0}
     assert scheduler.stats.waiting == 0
-    assert _scheduler_timers(hass) == []
+    assert scheduler_timers(hass) == []
 
     # Once the second is over, two more fit at once.
     await _advance_to(hass, freezer, calls.t0 + 5)
@@ -306,10 +288,7 @@ async def test_no_window_ever_holds_more_than_the_limits(
 
 
 async def test_queue_of_100_calls_keeps_the_full_pace(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: _Calls
 ) -> None:
     """A backlog is worked off at 20 calls a minute, not slower."""
     calls.make_many(100)
@@ -324,10 +303,7 @@ async def test_queue_of_100_calls_keeps_the_full_pace(
 
 
 async def test_interactive_calls_go_before_background_ones(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: _Calls
 ) -> None:
     """Waiting interactive calls start first; calls of one priority keep their order."""
     calls.make_many(2, prefix="running")
@@ -353,10 +329,7 @@ async def test_interactive_calls_go_before_background_ones(
 
 
 async def test_every_request_of_an_interactive_call_is_interactive(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: _Calls
 ) -> None:
     """Each page of an interactive listing goes before the waiting background calls."""
     calls.make_many(2, prefix="running")
@@ -494,10 +467,7 @@ async def test_shorter_pause_does_not_cut_a_longer_one(
 
 
 async def test_other_errors_do_not_pause(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    scheduler: RequestScheduler, calls: _Calls
 ) -> None:
     """Only a rate-limit error pauses the calls and lowers the rate."""
 
@@ -631,10 +601,7 @@ async def test_request_that_cannot_start_in_time_gives_up(
 
 
 async def test_slot_timeout_bounds_each_request_not_the_call(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: _Calls
 ) -> None:
     """A listing of many pages may take longer than the timeout, if every page starts in time."""
     listing = calls.make(
@@ -679,7 +646,7 @@ async def test_shutdown_cancels_waiters_and_the_timer(
     calls.make_many(5)
     await _settle()
     assert calls.order == ["call0", "call1"]
-    assert len(_scheduler_timers(hass)) == 1
+    assert len(scheduler_timers(hass)) == 1
 
     scheduler.async_shutdown()
     await _settle()
@@ -688,7 +655,7 @@ async def test_shutdown_cancels_waiters_and_the_timer(
     for name in ("call0", "call1"):
         assert calls.tasks[name].done()
         assert not calls.tasks[name].cancelled()
-    assert _scheduler_timers(hass) == []
+    assert scheduler_timers(hass) == []
     assert scheduler.stats.waiting == 0
 
     await _advance_to(hass, freezer, calls.t0 + 120)
@@ -697,10 +664,7 @@ async def test_shutdown_cancels_waiters_and_the_timer(
 
 
 async def test_shutdown_tells_interactive_waiters_the_entry_went_away(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
-    calls: _Calls,
+    hass: HomeAssistant, scheduler: RequestScheduler, calls: _Calls
 ) -> None:
     """A flow waiting at unload gets SchedulerClosedError, not a cancellation."""
     calls.make_many(2, prefix="running")
@@ -719,7 +683,7 @@ async def test_shutdown_tells_interactive_waiters_the_entry_went_away(
     assert gone.cancelled()
     assert not flow.cancelled()
     assert isinstance(flow.exception(), SchedulerClosedError)
-    assert _scheduler_timers(hass) == []
+    assert scheduler_timers(hass) == []
     assert scheduler.stats == SchedulerStats(
         calls=2,
         calls_last_minute=2,
@@ -735,7 +699,7 @@ async def test_shutdown_of_an_idle_scheduler(
 ) -> None:
     """An entry that made no call unloads cleanly."""
     scheduler.async_shutdown()
-    assert _scheduler_timers(hass) == []
+    assert scheduler_timers(hass) == []
     assert scheduler.stats.waiting == 0
 
 

@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from homeassistant.components.sensor import SensorDeviceClass
-from homeassistant.const import MAJOR_VERSION, MINOR_VERSION, UnitOfTime
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
@@ -13,7 +12,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.flipsnack.sensor import ACCOUNT_SENSORS, FIGURE_SENSORS
+from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
 
 from . import setup_integration
 from .fake_flipsnack import FakeFlipsnack
@@ -55,7 +54,6 @@ async def test_sensors(
 
 
 async def test_sensors_belong_to_one_service_device(
-    hass: HomeAssistant,
     device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
     init_integration: MockConfigEntry,
@@ -78,21 +76,6 @@ async def test_sensors_belong_to_one_service_device(
     assert device == snapshot
 
 
-def test_time_spent_settings() -> None:
-    """Time spent counts seconds, is shown in hours, and keeps every second.
-
-    The frontend shows a duration in hours as hours and whole minutes, from the state
-    rounded to the display precision: 4 decimals of an hour are 0.36 s.
-    """
-    (description,) = (
-        description for description in FIGURE_SENSORS if description.key == "time_spent"
-    )
-    assert description.device_class is SensorDeviceClass.DURATION
-    assert description.native_unit_of_measurement == UnitOfTime.SECONDS
-    assert description.suggested_unit_of_measurement == UnitOfTime.HOURS
-    assert description.suggested_display_precision == 4
-
-
 @pytest.mark.parametrize(
     ("seconds", "hours"),
     [(154, "0.0427777777777778"), (5580, "1.55"), (0, "0.0")],
@@ -111,6 +94,7 @@ async def test_time_spent_is_shown_in_hours(
 
     state = hass.states.get(TIME_SPENT)
     assert state.state == hours
+    assert state.attributes["device_class"] == "duration"
     assert state.attributes["unit_of_measurement"] == "h"
     options = entity_registry.async_get(TIME_SPENT).options
     assert options["sensor"] == {"suggested_display_precision": 4}
@@ -136,10 +120,10 @@ async def test_time_spent_is_shown_in_hours(
         ),
     ],
 )
+@pytest.mark.usefixtures("flipsnack")
 async def test_existing_time_spent_entities_take_the_new_precision(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
-    flipsnack: FakeFlipsnack,
     mock_config_entry: MockConfigEntry,
     sensor_options: dict[str, Any],
     expected: dict[str, Any],

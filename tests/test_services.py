@@ -42,6 +42,7 @@ from custom_components.flipsnack.services import (
 )
 
 from . import (
+    add_spring_catalog,
     advance_time,
     answer_with_code,
     await_paced,
@@ -59,7 +60,7 @@ ACCOUNT = "Flipsnack …7832"
 NOW = "2026-03-10T05:00:00+00:00"
 TIME_ZONE = "America/Los_Angeles"
 
-CATALOG = "spring-catalog"
+CATALOG = "spring-catalog"  # the flipbook add_spring_catalog gives
 PRICES = "price-list"
 # An edited copy of the catalog: same title, not published.
 CATALOG_DRAFT = "spring-draft"
@@ -78,22 +79,7 @@ def flipbooks(hass: HomeAssistant, flipsnack: FakeFlipsnack) -> FakeFlipsnack:
     The fake counts its rate limits in simulated time, as the scheduler does.
     """
     flipsnack.clock = hass.loop.time
-    flipsnack.add_flipbook(
-        API_KEY,
-        hash=CATALOG,
-        title="Spring catalog",
-        daily={
-            date(2026, 3, 1): FakeFigures(1000, 1000, 1000, 1000),
-            date(2026, 3, 2): FakeFigures(40, 12, 300, 1),
-            date(2026, 3, 5): FakeFigures(60, 20, 420, 2),
-            date(2026, 3, 8): FakeFigures(15, 5, 60, 0),
-            date(2026, 3, 9): FakeFigures(2000, 2000, 2000, 2000),
-        },
-        pages=[
-            {"page": 1, "views": 37, "clicks": 4, "time_spent": 410},
-            {"page": 2, "views": 21, "clicks": 0, "time_spent": 370},
-        ],
-    )
+    add_spring_catalog(flipsnack)
     flipsnack.add_flipbook(
         API_KEY,
         hash=PRICES,
@@ -190,20 +176,19 @@ def _stats_params(flipsnack: FakeFlipsnack) -> list[dict[str, str]]:
     ]
 
 
-async def test_action_exists_without_a_loaded_entry(
-    hass: HomeAssistant, flipsnack: FakeFlipsnack
-) -> None:
+@pytest.mark.usefixtures("flipsnack")
+async def test_action_exists_without_a_loaded_entry(hass: HomeAssistant) -> None:
     """The action is registered with the integration, not with an entry."""
     assert await async_setup_component(hass, DOMAIN, {})
 
     assert hass.services.has_service(DOMAIN, SERVICE_GET_STATISTICS)
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_figures_of_a_date_range_with_pages(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
     snapshot: SnapshotAssertion,
 ) -> None:
     """A flipbook chosen by title: its figures of the week and of each page.
@@ -232,11 +217,9 @@ async def test_figures_of_a_date_range_with_pages(
     ]
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_all_time_figures_without_dates(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, flipbooks: FakeFlipsnack
 ) -> None:
     """Without dates Flipsnack gets none; no pages unless asked for."""
     response = await _get(hass, freezer, flipbook=PRICES)
@@ -253,11 +236,9 @@ async def test_all_time_figures_without_dates(
     assert _stats_params(flipbooks) == [{"collectionHash": PRICES}]
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_a_single_day(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """The same start and end date ask for one day; today is allowed."""
     response = await _get(
@@ -269,11 +250,9 @@ async def test_a_single_day(
     assert response["start_date"] == response["end_date"] == "2026-03-09"
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_editable_flipbook_by_hash(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """A hash may name any flipbook of the account, an editable one too."""
     response = await _get(hass, freezer, flipbook=DRAFT)
@@ -286,11 +265,9 @@ async def test_editable_flipbook_by_hash(
     }
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_titles_match_published_flipbooks_only(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """The editable copy of the catalog does not make its title ambiguous."""
     response = await _get(hass, freezer, flipbook="  Spring catalog ")
@@ -303,11 +280,9 @@ async def test_titles_match_published_flipbooks_only(
     assert err.translation_placeholders == {"flipbook": "Draft", "account": ACCOUNT}
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_ambiguous_title(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, flipbooks: FakeFlipsnack
 ) -> None:
     """Two published flipbooks with the same title must be told apart by hash."""
     err = await _failure(hass, freezer, flipbook="Brochure")
@@ -327,11 +302,9 @@ async def test_ambiguous_title(
     assert response["flipbook"]["hash"] == OTHER_BROCHURE  # type: ignore[index]
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_unknown_flipbook_costs_no_statistics_call(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, flipbooks: FakeFlipsnack
 ) -> None:
     """A flipbook the listing does not have is the user's mistake."""
     err = await _failure(hass, freezer, flipbook="no-such-flipbook")
@@ -346,11 +319,11 @@ async def test_unknown_flipbook_costs_no_statistics_call(
 
 
 @pytest.mark.parametrize("code", [43, 46])
+@pytest.mark.usefixtures("loaded_entry")
 async def test_flipbook_flipsnack_does_not_know(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
     code: int,
 ) -> None:
     """A flipbook deleted since the listing: Flipsnack's 43 or 46 is the user's mistake too."""
@@ -415,11 +388,9 @@ async def test_chosen_flipbooks_resolve_titles_from_the_listing(
     assert _actions(flipbooks) == [STATS, LIST]
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_same_question_is_answered_from_the_cache(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, flipbooks: FakeFlipsnack
 ) -> None:
     """Within five minutes a repeated question makes no call; another question does."""
     week = {"start_date": "2026-03-02", "end_date": "2026-03-08"}
@@ -439,11 +410,9 @@ async def test_same_question_is_answered_from_the_cache(
     assert _actions(flipbooks) == [LIST, STATS, STATS, STATS, STATS, LIST, STATS]
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_cache_goes_with_a_reload(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, flipbooks: FakeFlipsnack
 ) -> None:
     """New credentials reload the entry; nothing fetched before is reused."""
     await _get(hass, freezer, flipbook=PRICES)
@@ -486,11 +455,11 @@ async def test_cache_goes_with_a_reload(
         ),
     ],
 )
+@pytest.mark.usefixtures("loaded_entry")
 async def test_invalid_dates(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
     dates: dict[str, str],
     key: str,
     placeholders: dict[str, str],
@@ -515,11 +484,9 @@ async def test_invalid_dates(
         pytest.param({"flipbook": CATALOG, "extra": 1}, id="unknown_field"),
     ],
 )
+@pytest.mark.usefixtures("loaded_entry")
 async def test_invalid_fields(
-    hass: HomeAssistant,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
-    data: dict[str, Any],
+    hass: HomeAssistant, flipbooks: FakeFlipsnack, data: dict[str, Any]
 ) -> None:
     """The schema refuses what no selector could produce."""
     with pytest.raises(vol.Invalid):
@@ -553,11 +520,9 @@ def test_schema_fields() -> None:
     }
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_unknown_entry(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """An entry id that does not exist is refused with Home Assistant's own message."""
     with pytest.raises(ServiceValidationError) as caught:
@@ -576,12 +541,8 @@ async def test_unknown_entry(
     assert caught.value.translation_key == "service_config_entry_not_found"
 
 
-async def test_entry_of_another_integration(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
-) -> None:
+@pytest.mark.usefixtures("loaded_entry")
+async def test_entry_of_another_integration(hass: HomeAssistant) -> None:
     """An entry of another integration is refused."""
     other = MockConfigEntry(domain="demo", entry_id="01JOTHERENTRY0000000000000")
     other.add_to_hass(hass)
@@ -596,11 +557,9 @@ async def test_entry_of_another_integration(
     assert caught.value.translation_key == "service_config_entry_wrong_domain"
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_entry_not_loaded(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, flipbooks: FakeFlipsnack
 ) -> None:
     """An unloaded entry is refused, and nothing is called."""
     assert await hass.config_entries.async_unload(ENTRY_ID)
@@ -652,11 +611,11 @@ async def test_entry_unloads_while_the_action_waits(
         ),
     ],
 )
+@pytest.mark.usefixtures("loaded_entry")
 async def test_refused_credentials_start_reauthentication(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
     break_credentials: Any,
     key: str,
 ) -> None:
@@ -696,11 +655,11 @@ async def test_refused_credentials_start_reauthentication(
         ),
     ],
 )
+@pytest.mark.usefixtures("loaded_entry")
 async def test_failures_of_the_call(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
     break_fake: Callable[[FakeFlipsnack], None],
     key: str,
     error: str,
@@ -717,11 +676,9 @@ async def test_failures_of_the_call(
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_cannot_connect(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, flipbooks: FakeFlipsnack
 ) -> None:
     """Flipsnack out of reach fails the action, with the reason but no credentials."""
     await flipbooks.stop()
@@ -743,11 +700,11 @@ async def test_cannot_connect(
         pytest.param(32, "60", id="per_minute"),
     ],
 )
+@pytest.mark.usefixtures("loaded_entry")
 async def test_rate_limited_says_when_to_retry(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
     code: int,
     retry_after: str,
 ) -> None:
@@ -802,11 +759,9 @@ async def test_action_gives_up_when_no_slot_comes_in_time(
     assert scheduler.stats.calls == 2 * CALLS_PER_MINUTE + 1  # the setup's poll
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_action_waits_out_a_pause_of_flipsnack(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, flipbooks: FakeFlipsnack
 ) -> None:
     """After a rate-limit code the next action waits for the pause, then goes through."""
     flipbooks.envelope_override = {"code": 32, "status": "Requests per minute"}
@@ -821,11 +776,9 @@ async def test_action_waits_out_a_pause_of_flipsnack(
     assert _actions(flipbooks) == [LIST, LIST, STATS]
 
 
+@pytest.mark.usefixtures("loaded_entry")
 async def test_script_loop_over_many_flipbooks_is_paced(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    flipbooks: FakeFlipsnack,
-    loaded_entry: MockConfigEntry,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, flipbooks: FakeFlipsnack
 ) -> None:
     """A script asking 30 flipbooks in a row stays within the scheduler's share.
 

@@ -29,7 +29,6 @@ from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
 
 from . import setup_integration
 from .const import API_SECRET
-from .fake_flipsnack import FakeFlipsnack
 
 TRANSLATIONS = (
     Path(__file__).parent.parent / "custom_components" / DOMAIN / "translations"
@@ -216,9 +215,8 @@ async def test_german_config_flow_entity_and_error_texts(hass: HomeAssistant) ->
         assert GERMAN[key] != ENGLISH[key], key
 
 
-async def test_german_error_of_a_wrong_api_key(
-    hass: HomeAssistant, flipsnack: FakeFlipsnack
-) -> None:
+@pytest.mark.usefixtures("flipsnack")
+async def test_german_error_of_a_wrong_api_key(hass: HomeAssistant) -> None:
     """A key Flipsnack doesn't know shows the German text of invalid_api_key.
 
     The flow returns the error's key; the frontend looks its text up in the
@@ -244,10 +242,10 @@ async def test_german_error_of_a_wrong_api_key(
     )
 
 
+@pytest.mark.usefixtures("flipsnack")
 async def test_german_entity_names(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
-    flipsnack: FakeFlipsnack,
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Entity names are translated when the entities are created, in HA's language."""

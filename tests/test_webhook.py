@@ -11,7 +11,6 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.history import get_significant_states
 from homeassistant.components.webhook import async_generate_path, async_handle_webhook
 from homeassistant.config_entries import ConfigEntryState
@@ -106,9 +105,7 @@ async def test_lead_fires_event(
 
 
 async def test_lead_form_entity_is_on_the_account_device(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    init_lead_forms: MockConfigEntry,
+    entity_registry: er.EntityRegistry, init_lead_forms: MockConfigEntry
 ) -> None:
     """The entity belongs to the account's device, next to the sensors."""
     entry = entity_registry.async_get(ENTITY_ID)
@@ -364,7 +361,6 @@ async def test_retry_of_the_same_lead_fires_once(
 
 
 async def test_remembered_leads_are_capped(
-    hass: HomeAssistant,
     client: TestClient,
     init_lead_forms: MockConfigEntry,
     monkeypatch: pytest.MonkeyPatch,
@@ -380,10 +376,7 @@ async def test_remembered_leads_are_capped(
 
 
 async def test_answer_never_waits_on_flipsnack(
-    hass: HomeAssistant,
-    client: TestClient,
-    flipsnack: FakeFlipsnack,
-    init_lead_forms: MockConfigEntry,
+    client: TestClient, flipsnack: FakeFlipsnack, init_lead_forms: MockConfigEntry
 ) -> None:
     """Posting a lead makes no API call, so an API outage cannot delay the answer."""
     flipsnack.requests.clear()
@@ -420,9 +413,7 @@ async def test_event_entity_stays_available_when_polling_fails(
 
 
 async def test_fields_stay_out_of_the_log(
-    hass: HomeAssistant,
-    client: TestClient,
-    caplog: pytest.LogCaptureFixture,
+    client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Even the debug log holds no field, title or hash of a lead.
 
@@ -440,12 +431,10 @@ async def test_fields_stay_out_of_the_log(
     assert not [message for message in ours if WEBHOOK_ID in message]
 
 
+@pytest.mark.usefixtures("recorder_mock", "flipsnack", "external_url")
 async def test_fields_are_not_recorded(
-    recorder_mock: Recorder,
     hass: HomeAssistant,
     hass_client_no_auth: ClientSessionGenerator,
-    flipsnack: FakeFlipsnack,
-    external_url: str,
     lead_forms_config_entry: MockConfigEntry,
 ) -> None:
     """The recorder keeps the flipbook of each lead, never the lead's fields."""
@@ -512,9 +501,9 @@ async def test_last_lead_is_restored_after_a_restart(
     assert after.attributes == before.attributes
 
 
+@pytest.mark.usefixtures("flipsnack")
 async def test_no_entity_and_no_webhook_while_lead_forms_are_off(
     hass: HomeAssistant,
-    flipsnack: FakeFlipsnack,
     hass_client_no_auth: ClientSessionGenerator,
     mock_config_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,

@@ -145,10 +145,9 @@ async def test_demo_mode_turns_lead_forms_on_at_the_local_url(
     assert state.attributes["flipbook_title"] == LEAD["flipbook_title"]
 
 
-@pytest.mark.usefixtures("demo_mode")
+@pytest.mark.usefixtures("demo_mode", "external_url")
 async def test_demo_mode_keeps_an_https_url(
     hass: HomeAssistant,
-    external_url: str,
     lead_forms_config_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:

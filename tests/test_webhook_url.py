@@ -1,7 +1,6 @@
 """Tests for the URL of the lead form webhook: which one, following it, repair issues."""
 
 import asyncio
-from collections.abc import Generator
 from datetime import timedelta
 import logging
 from typing import Any
@@ -45,7 +44,6 @@ from .const import (
     WEBHOOK_ID,
     WEBHOOK_URL,
 )
-from .fake_flipsnack import FakeFlipsnack
 
 ENTRY_ID = "01JFLIPSNACKTESTENTRY00000"
 CHANGED = f"lead_webhook_url_changed_{ENTRY_ID}"
@@ -81,28 +79,6 @@ def _our_issues(issue_registry: ir.IssueRegistry) -> set[str]:
     return {issue_id for domain, issue_id in issue_registry.issues if domain == DOMAIN}
 
 
-@pytest.fixture
-def subscribed() -> Generator[dict[str, Any]]:
-    """Sign Home Assistant in to Home Assistant Cloud, connected, with a subscription.
-
-    The cloudhook that Home Assistant Cloud makes is CLOUDHOOK_URL.
-    """
-    with (
-        patch.object(cloud, "async_active_subscription", return_value=True) as active,
-        patch.object(cloud, "async_is_connected", return_value=True) as connected,
-        patch.object(
-            cloud, "async_get_or_create_cloudhook", return_value=CLOUDHOOK_URL
-        ) as get_cloudhook,
-        patch.object(cloud, "async_delete_cloudhook") as delete_cloudhook,
-    ):
-        yield {
-            "active": active,
-            "connected": connected,
-            "get_cloudhook": get_cloudhook,
-            "delete_cloudhook": delete_cloudhook,
-        }
-
-
 def _update_data(
     hass: HomeAssistant, entry: MockConfigEntry, changes: dict[str, Any]
 ) -> None:
@@ -119,9 +95,7 @@ async def _set_external_url(hass: HomeAssistant, url: str | None) -> None:
 
 
 async def test_external_https_url_is_used(
-    hass: HomeAssistant,
-    issue_registry: ir.IssueRegistry,
-    init_lead_forms: MockConfigEntry,
+    issue_registry: ir.IssueRegistry, init_lead_forms: MockConfigEntry
 ) -> None:
     """Without Home Assistant Cloud, the URL is the external URL; nothing to repair."""
     assert _url_watcher(init_lead_forms).url == WebhookUrl(
@@ -137,10 +111,10 @@ async def test_external_https_url_is_used(
         pytest.param("http://ha.example.com:8123", UrlProblem.URL_NOT_HTTPS, id="http"),
     ],
 )
+@pytest.mark.usefixtures("flipsnack")
 async def test_no_usable_url_raises_an_issue(
     hass: HomeAssistant,
     issue_registry: ir.IssueRegistry,
-    flipsnack: FakeFlipsnack,
     lead_forms_config_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
     url: str | None,
@@ -206,10 +180,9 @@ async def test_changed_external_url_raises_an_issue_until_acknowledged(
     assert _our_issues(issue_registry) == set()
 
 
+@pytest.mark.usefixtures("init_lead_forms")
 async def test_another_new_url_is_shown_even_after_ignoring_the_issue(
-    hass: HomeAssistant,
-    issue_registry: ir.IssueRegistry,
-    init_lead_forms: MockConfigEntry,
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry
 ) -> None:
     """Ignoring the issue for one URL does not hide the next one."""
     await _set_external_url(hass, NEW_EXTERNAL_URL)
@@ -241,10 +214,10 @@ async def test_losing_the_url_replaces_the_changed_url_issue(
     assert init_lead_forms.data[CONF_WEBHOOK_URL] == WEBHOOK_URL
 
 
+@pytest.mark.usefixtures("flipsnack")
 async def test_cloudhook_is_used_with_a_subscription(
     hass: HomeAssistant,
     issue_registry: ir.IssueRegistry,
-    flipsnack: FakeFlipsnack,
     lead_forms_config_entry: MockConfigEntry,
     subscribed: dict[str, Any],
 ) -> None:
@@ -271,11 +244,10 @@ async def test_cloudhook_is_used_with_a_subscription(
     )
 
 
+@pytest.mark.usefixtures("flipsnack", "external_url")
 async def test_cloudhook_waits_for_the_cloud_to_connect(
     hass: HomeAssistant,
     issue_registry: ir.IssueRegistry,
-    flipsnack: FakeFlipsnack,
-    external_url: str,
     lead_forms_config_entry: MockConfigEntry,
     subscribed: dict[str, Any],
 ) -> None:
@@ -298,11 +270,11 @@ async def test_cloudhook_waits_for_the_cloud_to_connect(
     assert _our_issues(issue_registry) == {CHANGED}
 
 
+@pytest.mark.usefixtures("subscribed")
 async def test_signing_in_to_the_cloud_moves_to_a_cloudhook(
     hass: HomeAssistant,
     issue_registry: ir.IssueRegistry,
     init_lead_forms: MockConfigEntry,
-    subscribed: dict[str, Any],
 ) -> None:
     """Subscribing while lead forms are on replaces the external URL."""
     async_mock_cloud_connection_status(hass, connected=True)
@@ -314,10 +286,9 @@ async def test_signing_in_to_the_cloud_moves_to_a_cloudhook(
     assert _our_issues(issue_registry) == {CHANGED}
 
 
+@pytest.mark.usefixtures("flipsnack", "external_url")
 async def test_cloudhook_failure_is_retried(
     hass: HomeAssistant,
-    flipsnack: FakeFlipsnack,
-    external_url: str,
     lead_forms_config_entry: MockConfigEntry,
     subscribed: dict[str, Any],
     freezer: FrozenDateTimeFactory,
@@ -360,11 +331,9 @@ async def test_cloudhook_failure_is_retried(
     assert subscribed["get_cloudhook"].await_count == 4
 
 
+@pytest.mark.usefixtures("flipsnack", "subscribed")
 async def test_brief_cloud_disconnection_keeps_the_cloudhook(
-    hass: HomeAssistant,
-    flipsnack: FakeFlipsnack,
-    lead_forms_config_entry: MockConfigEntry,
-    subscribed: dict[str, Any],
+    hass: HomeAssistant, lead_forms_config_entry: MockConfigEntry
 ) -> None:
     """A dropped connection to the cloud comes back; the cloudhook URL stays."""
     await setup_integration(hass, lead_forms_config_entry)
@@ -375,11 +344,10 @@ async def test_brief_cloud_disconnection_keeps_the_cloudhook(
     update_url.assert_not_called()
 
 
+@pytest.mark.usefixtures("flipsnack", "external_url")
 async def test_losing_the_subscription_falls_back_to_the_external_url(
     hass: HomeAssistant,
     issue_registry: ir.IssueRegistry,
-    flipsnack: FakeFlipsnack,
-    external_url: str,
     lead_forms_config_entry: MockConfigEntry,
     subscribed: dict[str, Any],
 ) -> None:
@@ -400,10 +368,10 @@ async def test_losing_the_subscription_falls_back_to_the_external_url(
     assert issue.translation_placeholders["webhook_url"] == WEBHOOK_URL
 
 
+@pytest.mark.usefixtures("flipsnack")
 async def test_cloudhook_changes_are_followed(
     hass: HomeAssistant,
     issue_registry: ir.IssueRegistry,
-    flipsnack: FakeFlipsnack,
     lead_forms_config_entry: MockConfigEntry,
     subscribed: dict[str, Any],
 ) -> None:
@@ -459,10 +427,10 @@ async def test_unload_clears_the_issues(
     assert _our_issues(issue_registry) == set()
 
 
+@pytest.mark.usefixtures("flipsnack")
 async def test_unload_while_home_assistant_cloud_answers(
     hass: HomeAssistant,
     issue_registry: ir.IssueRegistry,
-    flipsnack: FakeFlipsnack,
     lead_forms_config_entry: MockConfigEntry,
     subscribed: dict[str, Any],
 ) -> None:
@@ -494,10 +462,10 @@ async def test_unload_while_home_assistant_cloud_answers(
     assert url_watcher.url == WebhookUrl(UrlKind.CLOUDHOOK, CLOUDHOOK_URL)
 
 
+@pytest.mark.usefixtures("flipsnack")
 async def test_removal_deletes_the_cloudhook(
     hass: HomeAssistant,
     issue_registry: ir.IssueRegistry,
-    flipsnack: FakeFlipsnack,
     lead_forms_config_entry: MockConfigEntry,
     subscribed: dict[str, Any],
 ) -> None:
@@ -514,11 +482,9 @@ async def test_removal_deletes_the_cloudhook(
 @pytest.mark.parametrize(
     "error", [cloud.CloudNotAvailable, ValueError("Hook is not enabled for the cloud.")]
 )
+@pytest.mark.usefixtures("flipsnack")
 async def test_removal_when_the_cloudhook_is_gone(
-    hass: HomeAssistant,
-    flipsnack: FakeFlipsnack,
-    lead_forms_config_entry: MockConfigEntry,
-    error: Exception,
+    hass: HomeAssistant, lead_forms_config_entry: MockConfigEntry, error: Exception
 ) -> None:
     """Removal succeeds when cloud is not loaded or the cloudhook was deleted there."""
     _update_data(hass, lead_forms_config_entry, {CONF_CLOUDHOOK_URL: CLOUDHOOK_URL})

@@ -27,7 +27,6 @@ from .exceptions import (
 from .models import (
     CollectionStats,
     Flipbook,
-    FlipbookStatus,
     UserStats,
     read_flipbook_list,
 )
@@ -100,20 +99,13 @@ class FlipsnackClient:
         """
         return UserStats.from_api(await self._request("user.getStats"))
 
-    async def collections(
-        self, *, status: FlipbookStatus | None = None, query: str | None = None
-    ) -> list[Flipbook]:
+    async def collections(self) -> list[Flipbook]:
         """List the flipbooks of the account, every page of them.
 
         Flipsnack does not document whether `from` counts from 0 or 1, nor how
         many flipbooks a call may answer. So each call asks for PAGE_SIZE
         flipbooks from the number already listed on, duplicates are dropped, and
         the listing ends once it holds `collectionCount` flipbooks.
-
-        Args:
-            status: List only the flipbooks of this status.
-            query: List only the flipbooks whose title or description holds it;
-                an empty query lists them all.
 
         Returns:
             The flipbooks in the order Flipsnack lists them, each once; for a hash
@@ -128,19 +120,12 @@ class FlipsnackClient:
             FlipsnackError: A call failed; the subclass tells why.
         """
         action = "collection.getList"
-        filters: dict[str, str] = {}
-        if status is not None:
-            filters["collectionStatus"] = str(status)
-        if query:
-            filters["query"] = query
         flipbooks: dict[str, Flipbook] = {}
         total: int | None = None
         for _ in range(MAX_LIST_PAGES):
             listed = len(flipbooks)
             paging = {"from": str(listed), "to": str(listed + PAGE_SIZE)}
-            count, page = read_flipbook_list(
-                await self._request(action, **filters, **paging)
-            )
+            count, page = read_flipbook_list(await self._request(action, **paging))
             if total is not None and count != total:
                 raise FlipsnackResponseError(
                     f"The {action} count changed from {total} to {count} while"
