@@ -356,7 +356,7 @@ def turn_on_lead_forms(url: str, token: str, entry_id: str) -> str:
 
 def send_lead(webhook_url: str) -> str:
     """Post a sample lead with the demo's documented command; return what it printed."""
-    command = [sys.executable, "-m", "tests.demo_flipsnack", "send-lead"]
+    command = [sys.executable, "-m", "scripts.demo_flipsnack", "send-lead"]
     result = subprocess.run(  # noqa: S603 - our own command, with our own arguments
         [*command, webhook_url, "--flipbook", LEAD_FLIPBOOK],
         cwd=ROOT,

@@ -20,9 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.flipsnack.webhook import parse_lead
-
-from .const import WEBHOOK_ID
-from .demo_flipsnack import (
+from scripts.demo_flipsnack import (
     API_UPLOADS_LEFT,
     CATALOG,
     DEFAULT_PORT,
@@ -44,6 +42,8 @@ from .demo_flipsnack import (
     serve,
     write_ready_file,
 )
+
+from .const import WEBHOOK_ID
 from .fake_flipsnack import FakeFlipsnack, signature_for
 from .test_webhook import ENTITY_ID as LEAD_FORM_ENTITY_ID
 

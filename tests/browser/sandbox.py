@@ -26,7 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from tests.demo_flipsnack import DemoAccount, utc_today
+from scripts.demo_flipsnack import DemoAccount, utc_today
 from tests.fake_flipsnack import FakeFigures, FakeFlipsnack
 
 ROOT = Path(__file__).resolve().parents[2]
