@@ -486,6 +486,41 @@ class DemoAccount:
         }
 
 
+@dataclass(frozen=True)
+class ExtraFlipbook:
+    """A published flipbook to add to the demo account, with yesterday's figures."""
+
+    hash: str
+    title: str
+    impressions: int
+    views: int
+    time_spent: int  # seconds
+
+
+def write_demo_state(path: Path, extra: Iterable[ExtraFlipbook] = ()) -> None:
+    """Write the state file of a fresh demo account, with extra flipbooks.
+
+    The demo loads it at its start, instead of seeding the account itself.
+    """
+    demo = DemoAccount(FakeFlipsnack(), path)
+    today = utc_today()
+    demo.seed(today)
+    for flipbook in extra:
+        figures = FakeFigures(
+            impressions=flipbook.impressions,
+            views=flipbook.views,
+            time_spent=flipbook.time_spent,
+        )
+        demo.fake.add_flipbook(
+            demo.api_key,
+            hash=flipbook.hash,
+            title=flipbook.title,
+            status="public",
+            daily={today - timedelta(days=1): figures},
+        )
+    demo.save()
+
+
 def _day_of_readers(
     rng: random.Random, share: float, day: date, days_published: int
 ) -> FakeFigures:
