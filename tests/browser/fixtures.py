@@ -18,15 +18,9 @@ from playwright.sync_api import (
 )
 import pytest
 
-from .sandbox import (
-    ROOT,
-    ExtraFlipbook,
-    Sandbox,
-    find_chromium,
-    running_sandbox,
-    write_demo_state,
-)
-from .ui import VIEWPORT, log_in
+from scripts.demo_flipsnack import ExtraFlipbook, write_demo_state
+from scripts.harness import ROOT, Sandbox, running_sandbox
+from tests.browser.ui import VIEWPORT, find_chromium, log_in
 
 ARTIFACTS = ROOT / "browser-artifacts"
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()

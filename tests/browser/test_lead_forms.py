@@ -7,8 +7,8 @@ from typing import Any
 from playwright.sync_api import Page, expect
 import pytest
 
-from .sandbox import Sandbox, request
-from .ui import (
+from scripts.harness import Sandbox, request
+from tests.browser.ui import (
     ACCOUNT_DEVICE,
     call_ws,
     entity_row,
