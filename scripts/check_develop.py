@@ -30,7 +30,9 @@ from typing import Any
 import urllib.parse
 
 from scripts.harness import (
+    CONFIG_FLOWS,
     NO_VALUE,
+    OPTIONS_FLOWS,
     ROOT,
     HarnessError,
     Sandbox,
@@ -72,8 +74,10 @@ def add_integration(sandbox: Sandbox, api_key: str, api_secret: str) -> str:
     if fields != ("api_key", "api_secret"):
         raise HarnessError(f"unexpected config flow fields {fields}")
 
-    wrong = sandbox.config_flow_step(
-        flow["flow_id"], {"api_key": api_key, "api_secret": f"{api_secret}-WRONG"}
+    wrong = sandbox.flow_step(
+        CONFIG_FLOWS,
+        flow["flow_id"],
+        {"api_key": api_key, "api_secret": f"{api_secret}-WRONG"},
     )
     if wrong.get("type") != "form" or wrong.get("errors") != {
         "api_secret": "invalid_api_secret"
@@ -82,8 +86,8 @@ def add_integration(sandbox: Sandbox, api_key: str, api_secret: str) -> str:
             "a wrong API secret did not give the form the error invalid_api_secret"
             f" under the secret: {wrong}"
         )
-    created = sandbox.config_flow_step(
-        flow["flow_id"], {"api_key": api_key, "api_secret": api_secret}
+    created = sandbox.flow_step(
+        CONFIG_FLOWS, flow["flow_id"], {"api_key": api_key, "api_secret": api_secret}
     )
     if created.get("type") != "create_entry":
         raise HarnessError(f"the demo's credentials did not create an entry: {created}")
@@ -169,7 +173,7 @@ def track_all_flipbooks(sandbox: Sandbox, count: int) -> None:
         raise HarnessError(
             f"the flipbooks step counted {published} published flipbooks, not {count}"
         )
-    done = sandbox.options_step(form["flow_id"], {"tracking": "all"})
+    done = sandbox.flow_step(OPTIONS_FLOWS, form["flow_id"], {"tracking": "all"})
     if done.get("type") != "create_entry":
         raise HarnessError(f"tracking all flipbooks did not save the options: {done}")
 
@@ -177,7 +181,7 @@ def track_all_flipbooks(sandbox: Sandbox, count: int) -> None:
 def turn_on_lead_forms(sandbox: Sandbox) -> str:
     """Turn lead forms on through the options; return the webhook URL they show."""
     flow_id = sandbox.open_options("lead_forms")["flow_id"]
-    shown = sandbox.options_step(flow_id, {"lead_forms": True})
+    shown = sandbox.flow_step(OPTIONS_FLOWS, flow_id, {"lead_forms": True})
     if shown.get("step_id") != "lead_forms_url":
         raise HarnessError(
             "lead forms did not turn on over plain HTTP (is demo mode on?):"
@@ -196,7 +200,7 @@ def turn_on_lead_forms(sandbox: Sandbox) -> str:
             "the lead forms step did not show Home Assistant's local webhook URL on"
             f" port {port}"
         )
-    done = sandbox.options_step(flow_id, {})
+    done = sandbox.flow_step(OPTIONS_FLOWS, flow_id, {})
     if done.get("type") != "create_entry":
         raise HarnessError(f"lead forms did not turn on: {done}")
     return webhook_url

@@ -34,6 +34,9 @@ PASSWORD = "demo-password-7832"  # noqa: S105 - the throwaway owner's
 OWNER_NAME = "Demo Owner"
 ACCOUNT_VIEWS = "sensor.flipsnack_7832_views"
 OPTIONS_MENU = ("flipbooks", "lead_forms")
+# Where the REST API starts config flows and options flows, and takes their steps' input.
+CONFIG_FLOWS = "/api/config/config_entries/flow"
+OPTIONS_FLOWS = "/api/config/config_entries/options/flow"
 # The states of an entity that has no value (yet).
 NO_VALUE = frozenset({"unknown", "unavailable"})
 
@@ -409,27 +412,32 @@ class Sandbox:
         """Start adding a Flipsnack entry; return the config flow's first step."""
         flow: dict[str, Any] = self.api(
             "POST",
-            "/api/config/config_entries/flow",
+            CONFIG_FLOWS,
             {"handler": "flipsnack", "show_advanced_options": False},
             # The first flow loads the integration, which may install requirements.
             timeout=START_TIMEOUT,
         )
         return flow
 
-    def config_flow_step(
-        self, flow_id: str, user_input: Mapping[str, Any]
+    def flow_step(
+        self, flows: str, flow_id: str, user_input: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """Submit the current step of a config flow; return the next one."""
-        result: dict[str, Any] = self.api(
-            "POST", f"/api/config/config_entries/flow/{flow_id}", user_input
-        )
+        """Submit the current step of a flow; return the next one.
+
+        Args:
+            flows: `CONFIG_FLOWS` or `OPTIONS_FLOWS`, where the flow was started.
+            flow_id: The flow's id.
+            user_input: What the user enters in the step's form, or picks in its menu.
+        """
+        result: dict[str, Any] = self.api("POST", f"{flows}/{flow_id}", user_input)
         return result
 
     def add_entry(self) -> dict[str, Any]:
         """Add the demo's account through the config flow's REST API; return the entry."""
         account = self.demo_account()
         flow = self.start_config_flow()
-        result = self.config_flow_step(
+        result = self.flow_step(
+            CONFIG_FLOWS,
             flow["flow_id"],
             {"api_key": account["api_key"], "api_secret": account["api_secret"]},
         )
@@ -443,14 +451,12 @@ class Sandbox:
     def open_options(self, menu_option: str) -> dict[str, Any]:
         """Open the Flipsnack entry's options at one of their menu's steps; return its form."""
         (entry,) = self.entries()
-        flow = self.api(
-            "POST",
-            "/api/config/config_entries/options/flow",
-            {"handler": entry["entry_id"]},
-        )
+        flow = self.api("POST", OPTIONS_FLOWS, {"handler": entry["entry_id"]})
         if flow.get("type") != "menu" or flow.get("menu_options") != list(OPTIONS_MENU):
             raise HarnessError(f"the options did not open with their menu: {flow}")
-        form = self.options_step(flow["flow_id"], {"next_step_id": menu_option})
+        form = self.flow_step(
+            OPTIONS_FLOWS, flow["flow_id"], {"next_step_id": menu_option}
+        )
         if (
             form.get("type") != "form"
             or form.get("step_id") != menu_option
@@ -458,15 +464,6 @@ class Sandbox:
         ):
             raise HarnessError(f"the options menu did not open {menu_option}: {form}")
         return form
-
-    def options_step(
-        self, flow_id: str, user_input: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """Submit the current step of an options flow; return the next one."""
-        result: dict[str, Any] = self.api(
-            "POST", f"/api/config/config_entries/options/flow/{flow_id}", user_input
-        )
-        return result
 
     def set_options(
         self, menu_option: str, forms: Sequence[Mapping[str, Any]]
@@ -479,7 +476,7 @@ class Sandbox:
         flow_id = self.open_options(menu_option)["flow_id"]
         result: dict[str, Any] = {}
         for user_input in forms:
-            result = self.options_step(flow_id, user_input)
+            result = self.flow_step(OPTIONS_FLOWS, flow_id, user_input)
         if result.get("type") != "create_entry":
             raise HarnessError(f"the options did not save: {result}")
         return result
