@@ -34,6 +34,7 @@ from scripts.harness import (
     NO_VALUE,
     OPTIONS_FLOWS,
     ROOT,
+    ROTATION_TIMEOUT,
     HarnessError,
     Sandbox,
     running_sandbox,
@@ -41,9 +42,6 @@ from scripts.harness import (
 
 # How long the sensors may take to show the figures, after setup or a refresh.
 SENSOR_TIMEOUT = 60.0
-# How long the flipbook sensors may take to show their figures after a refresh; should the
-# refresh be lost, the rotation brings them a minute later.
-FLIPBOOK_TIMEOUT = 90.0
 # How long kept figures may take to show after a reload, well before the next rotation.
 RELOAD_TIMEOUT = 15.0
 SENSORS = ("impressions", "views", "time_spent", "downloads", "api_uploads_left")
@@ -259,7 +257,7 @@ def check_flipbooks_and_leads(sandbox: Sandbox) -> None:
     sandbox.wait_for_entities(expected, "after the listing")
     # Any flipbook sensor's refresh runs the rotation, which refreshes all ten.
     sandbox.refresh(next(iter(expected)))
-    expect_figures(sandbox, expected, "on the flipbook sensors", FLIPBOOK_TIMEOUT)
+    expect_figures(sandbox, expected, "on the flipbook sensors", ROTATION_TIMEOUT)
 
     webhook_url = turn_on_lead_forms(sandbox)
     sandbox.wait_for_entities((LEAD_FORM_ENTITY,), "after lead forms turned on")

@@ -49,6 +49,12 @@ DEMO_TIMEOUT = 30.0
 # How long something Home Assistant does by itself may take, such as entities appearing
 # after an entry reloads.
 WAIT_TIMEOUT = 60.0
+# How long flipbook figures may take after a refresh: should every refresh be lost, the
+# statistics rotation brings them a minute later.
+ROTATION_TIMEOUT = 90.0
+# How long to wait for figures before refreshing again, since a refresh that comes while
+# the entry reloads finds no entity and is lost. Each one calls Flipsnack once a flipbook.
+REFRESH_AGAIN_AFTER = 15.0
 
 CONFIGURATION = """\
 # A throwaway configuration of scripts/harness.py.
@@ -364,6 +370,34 @@ class Sandbox:
 
         found: dict[str, dict[str, Any]] = self.wait_for(what, with_values, timeout)
         return found
+
+    def refresh_until_values(
+        self, entity_ids: Iterable[str], what: str
+    ) -> dict[str, dict[str, Any]]:
+        """Refresh the first of these entities until they all show a value.
+
+        For the figures of flipbooks just tracked: their entry reloads after its
+        options change, and a refresh during the reload is lost.
+
+        Returns:
+            Their states by entity id.
+        """
+        wanted = tuple(entity_ids)
+        deadline = time.monotonic() + ROTATION_TIMEOUT
+        while True:
+            self.refresh(wanted[0])
+            left = deadline - time.monotonic()
+            try:
+                return self.wait_for_values(
+                    wanted, what, min(REFRESH_AGAIN_AFTER, left)
+                )
+            except HarnessError as err:
+                self.check_alive()
+                if left <= REFRESH_AGAIN_AFTER:
+                    raise HarnessError(
+                        f"{what} did not happen within {ROTATION_TIMEOUT:.0f} s of"
+                        f" refreshes every {REFRESH_AGAIN_AFTER:.0f} s: {err}"
+                    ) from err
 
     def refresh(self, entity_id: str) -> None:
         """Refresh an entity at once, with the action homeassistant.update_entity."""

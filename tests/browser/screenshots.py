@@ -152,8 +152,7 @@ def flipbooks(page: Page, sandbox: Sandbox, out: Path) -> None:
     time_spent = "sensor.spring_summer_catalogue_2026_time_spent"
     sandbox.wait_for_entities((time_spent,), "after the flipbook options")
     # Their figures would come at the next minute's refresh; fetch them now.
-    sandbox.refresh(time_spent)
-    sandbox.wait_for_values((time_spent,), "the flipbook's figures")
+    sandbox.refresh_until_values((time_spent,), "the flipbook's figures")
     open_device(page, FLIPBOOK)
     expect(entity_row(page, "Time spent")).to_be_visible()
     save(page, out / "flipbook-device.png")

@@ -71,8 +71,7 @@ def time_spent_flipbooks(sandbox: Sandbox, entry: dict[str, Any]) -> None:
     )
     entity_ids = tuple(time_spent_of(flipbook) for flipbook in TIME_SPENT_FLIPBOOKS)
     sandbox.wait_for_entities(entity_ids, "after the flipbook options")
-    sandbox.refresh(entity_ids[0])
-    sandbox.wait_for_values(entity_ids, "the flipbooks' figures")
+    sandbox.refresh_until_values(entity_ids, "the flipbooks' figures")
 
 
 def time_spent_of(flipbook: ExtraFlipbook) -> str:
