@@ -1,11 +1,12 @@
-"""Checks a freshly started Home Assistant and demo Flipsnack for scripts/develop --check.
+"""Checks a fresh demo Flipsnack next to a throwaway Home Assistant: scripts/develop --check.
 
-Waits until the HTTP server answers and onboards a throwaway owner to get a token. Then it adds
-the Flipsnack integration through the config flow's REST API, as a newcomer does in the UI:
-first with a wrong API secret, which the demo refuses with code 44 and the form must report
-under the secret, then with the demo's credentials. The five account sensors must show the
-figures of the demo's state file exactly (the demo runs with still figures), and again after
-the demo adds readers and one sensor is refreshed.
+Runs both through scripts/harness.py, Home Assistant in demo mode with the configuration of
+config/, and onboards a throwaway owner. Then it adds the Flipsnack integration through the
+config flow's REST API, as a newcomer does in the UI: first with a wrong API secret, which the
+demo refuses with code 44 and the form must report under the secret, then with the demo's
+credentials. The five account sensors must show the figures of the demo's state file exactly
+(the demo runs with still figures), and again after the demo adds readers and one sensor is
+refreshed.
 
 Then it goes through the entry's options as a user does. Tracking all flipbooks must list the
 demo's ten published flipbooks and give each a device with four sensors; refreshing one of
@@ -14,186 +15,91 @@ show its flipbook's figures. Turning lead forms on must work on plain HTTP (Home
 in demo mode) and show the webhook URL; the demo's send-lead command posts a lead there, which
 the Lead form entity must fire with. The flipbook figures must have survived that reload.
 Finally the log must hold no error about the integration.
+
+    python -m scripts.check_develop
 """
 
 import argparse
-import json
-import os
+from collections.abc import Mapping
 from pathlib import Path
 import re
 import subprocess
 import sys
-import time
+import tempfile
 from typing import Any
-import urllib.error
 import urllib.parse
-import urllib.request
 
-ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT = 300.0
+from scripts.harness import (
+    CONFIG_FLOWS,
+    NO_VALUE,
+    OPTIONS_FLOWS,
+    ROOT,
+    ROTATION_TIMEOUT,
+    HarnessError,
+    Sandbox,
+    running_sandbox,
+)
+
 # How long the sensors may take to show the figures, after setup or a refresh.
 SENSOR_TIMEOUT = 60.0
-# How long the flipbook sensors may take to show their figures after a refresh; should the
-# refresh be lost, the rotation brings them a minute later.
-FLIPBOOK_TIMEOUT = 90.0
 # How long kept figures may take to show after a reload, well before the next rotation.
 RELOAD_TIMEOUT = 15.0
-# How long the entities of an entry may take to appear after it reloads.
-ENTITY_TIMEOUT = 60.0
 SENSORS = ("impressions", "views", "time_spent", "downloads", "api_uploads_left")
 FLIPBOOK_SENSORS = ("impressions", "views", "time_spent", "downloads")
-OPTIONS_MENU = ["flipbooks", "lead_forms"]
 LEAD_FORM_ENTITY = "event.flipsnack_7832_lead_form"
 # The flipbook the sample lead comes from.
 LEAD_FLIPBOOK = "k7m2q9x"
-LEAD_FIELDS = {"Name", "Email", "Phone", "Message"}
+LEAD_FIELDS = frozenset({"Name", "Email", "Phone", "Message"})
 WEBHOOK_PATH = re.compile(r"/api/webhook/[0-9a-f]{64}")
 # Duration sensors may be shown in another unit than the API's seconds.
 SECONDS_PER_UNIT = {"s": 1, "min": 60, "h": 3600, "d": 86400}
-NOT_A_VALUE = {"unknown", "unavailable"}
+# The last lines of each log that a failure shows, after its reason.
+LOG_TAILS = (("home-assistant.log", 40), ("stdout.log", 15), ("demo.log", 15))
 
 
-class CheckError(Exception):
-    """The check failed; the message says why."""
-
-
-def request(
-    url: str,
-    *,
-    data: dict[str, Any] | None = None,
-    form: dict[str, str] | None = None,
-    token: str | None = None,
-    method: str | None = None,
-    timeout: float = 30,
-) -> Any:
-    """Send a request and return the decoded JSON answer.
-
-    Raises:
-        CheckError: The server answered with an HTTP error.
-    """
-    headers = {}
-    body = None
-    if data is not None:
-        body = json.dumps(data).encode()
-        headers["Content-Type"] = "application/json"
-    elif form is not None:
-        body = urllib.parse.urlencode(form).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    req = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310
-            return json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as err:
-        path = urllib.parse.urlsplit(url).path
-        text = err.read().decode(errors="replace")[:500]
-        raise CheckError(
-            f"{req.get_method()} {path} answered {err.code}: {text}"
-        ) from err
-
-
-def check_alive(pid: int) -> None:
-    """Fail if Home Assistant is no longer running."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        raise CheckError("Home Assistant exited") from None
-
-
-def wait_until_serving(url: str, pid: int) -> None:
-    """Wait until the onboarding endpoint answers, or fail if Home Assistant died."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        check_alive(pid)
-        try:
-            request(f"{url}/api/onboarding")
-        except urllib.error.URLError, ConnectionError, TimeoutError:
-            time.sleep(1)
-        else:
-            return
-    raise CheckError(f"nothing answered on {url} within {START_TIMEOUT:.0f} s")
-
-
-def onboard(url: str) -> str:
-    """Create the owner account of the throwaway instance and return an access token."""
-    client_id = f"{url}/"
-    user = request(
-        f"{url}/api/onboarding/users",
-        data={
-            "client_id": client_id,
-            "name": "Develop check",
-            "username": "check",
-            "password": "develop-check-password",
-            "language": "en",
-        },
-    )
-    tokens = request(
-        f"{url}/auth/token",
-        form={
-            "grant_type": "authorization_code",
-            "code": user["auth_code"],
-            "client_id": client_id,
-        },
-    )
-    return str(tokens["access_token"])
-
-
-def read_demo_state(path: Path) -> dict[str, Any]:
-    """Return the demo's state file: its credentials and the totals it answers."""
-    state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return state
-
-
-def add_integration(url: str, token: str, api_key: str, api_secret: str) -> str:
+def add_integration(sandbox: Sandbox, api_key: str, api_secret: str) -> str:
     """Add the Flipsnack integration through the config flow, a wrong secret first.
 
     Returns the id of the entry.
     """
-    handlers = request(f"{url}/api/config/config_entries/flow_handlers", token=token)
+    handlers = sandbox.api("GET", "/api/config/config_entries/flow_handlers")
     if "flipsnack" not in handlers:
-        raise CheckError("Home Assistant does not list the flipsnack config flow")
-    flow = request(
-        f"{url}/api/config/config_entries/flow",
-        data={"handler": "flipsnack", "show_advanced_options": False},
-        token=token,
-        # The first flow loads the integration, and on a fresh environment Home
-        # Assistant installs the requirements of its after-dependency cloud first.
-        timeout=START_TIMEOUT,
-    )
+        raise HarnessError("Home Assistant does not list the flipsnack config flow")
+    flow = sandbox.start_config_flow()
     if flow.get("type") != "form" or flow.get("step_id") != "user":
-        raise CheckError(f"the config flow did not show its form: {flow}")
-    fields = [field["name"] for field in flow["data_schema"]]
-    if fields != ["api_key", "api_secret"]:
-        raise CheckError(f"unexpected config flow fields {fields}")
+        raise HarnessError(f"the config flow did not show its form: {flow}")
+    fields = tuple(field["name"] for field in flow["data_schema"])
+    if fields != ("api_key", "api_secret"):
+        raise HarnessError(f"unexpected config flow fields {fields}")
 
-    step_url = f"{url}/api/config/config_entries/flow/{flow['flow_id']}"
-    wrong = request(
-        step_url,
-        data={"api_key": api_key, "api_secret": f"{api_secret}-WRONG"},
-        token=token,
+    wrong = sandbox.flow_step(
+        CONFIG_FLOWS,
+        flow["flow_id"],
+        {"api_key": api_key, "api_secret": f"{api_secret}-WRONG"},
     )
     if wrong.get("type") != "form" or wrong.get("errors") != {
         "api_secret": "invalid_api_secret"
     }:
-        raise CheckError(
+        raise HarnessError(
             "a wrong API secret did not give the form the error invalid_api_secret"
             f" under the secret: {wrong}"
         )
-    created = request(
-        step_url, data={"api_key": api_key, "api_secret": api_secret}, token=token
+    created = sandbox.flow_step(
+        CONFIG_FLOWS, flow["flow_id"], {"api_key": api_key, "api_secret": api_secret}
     )
     if created.get("type") != "create_entry":
-        raise CheckError(f"the demo's credentials did not create an entry: {created}")
+        raise HarnessError(f"the demo's credentials did not create an entry: {created}")
     title = f"Flipsnack …{api_key[-4:]}"
     if created.get("title") != title:
-        raise CheckError(f"the entry is titled {created.get('title')!r}, not {title!r}")
+        raise HarnessError(
+            f"the entry is titled {created.get('title')!r}, not {title!r}"
+        )
     return str(created["result"]["entry_id"])
 
 
-def sensor_value(state: dict[str, Any]) -> float | None:
+def sensor_value(state: Mapping[str, Any]) -> float | None:
     """Return a sensor's state as a number in the API's unit, or None without one."""
-    if state["state"] in NOT_A_VALUE:
+    if state["state"] in NO_VALUE:
         return None
     value = float(state["state"])
     unit = state["attributes"].get("unit_of_measurement")
@@ -203,71 +109,37 @@ def sensor_value(state: dict[str, Any]) -> float | None:
     return value
 
 
-def read_sensors(url: str, token: str, entity_ids: dict[str, str]) -> dict[str, Any]:
-    """Return each sensor's value in the API's unit, None while it has none."""
-    states = {
-        state["entity_id"]: state for state in request(f"{url}/api/states", token=token)
-    }
-    return {
-        name: sensor_value(states[entity_id]) if entity_id in states else None
-        for name, entity_id in entity_ids.items()
-    }
-
-
 def expect_figures(
-    url: str,
-    token: str,
-    pid: int,
-    entity_ids: dict[str, str],
-    expected: dict[str, int],
+    sandbox: Sandbox,
+    expected: Mapping[str, int],
     when: str,
     timeout: float = SENSOR_TIMEOUT,
 ) -> None:
-    """Wait until every sensor shows the demo's figure; fail with the differences."""
-    deadline = time.monotonic() + timeout
-    while True:
-        values = read_sensors(url, token, entity_ids)
-        if all(values[name] == expected[name] for name in entity_ids):
-            return
-        if time.monotonic() > deadline:
-            lines = [
-                f"  {entity_ids[name]}: {values[name]}, expected {expected[name]}"
-                for name in entity_ids
-                if values[name] != expected[name]
-            ]
-            raise CheckError(
-                f"the sensors did not show the demo's figures {when} within"
-                f" {timeout:.0f} s (time spent in seconds):\n" + "\n".join(lines)
-            )
-        check_alive(pid)
-        time.sleep(0.5)
+    """Wait until every sensor shows its figure, by entity id; fail with the differences."""
+    differences: list[str] = []
 
+    def all_shown() -> bool:
+        states = sandbox.states()
+        values = {
+            entity_id: sensor_value(states[entity_id]) if entity_id in states else None
+            for entity_id in expected
+        }
+        differences[:] = [
+            f"  {entity_id}: {values[entity_id]}, expected {figure}"
+            for entity_id, figure in expected.items()
+            if values[entity_id] != figure
+        ]
+        return not differences
 
-def open_options(url: str, token: str, entry_id: str, step: str) -> dict[str, Any]:
-    """Open the entry's options and pick step in their menu; return the step's form."""
-    flow = request(
-        f"{url}/api/config/config_entries/options/flow",
-        data={"handler": entry_id},
-        token=token,
+    sandbox.wait_for(
+        f"the sensors showing the demo's figures {when} (time spent in seconds)",
+        all_shown,
+        timeout,
+        explain=lambda: "\n".join(differences),
     )
-    if flow.get("type") != "menu" or flow.get("menu_options") != OPTIONS_MENU:
-        raise CheckError(f"the options did not open with their menu: {flow}")
-    form: dict[str, Any] = request(
-        options_step_url(url, flow["flow_id"]),
-        data={"next_step_id": step},
-        token=token,
-    )
-    if form.get("type") != "form" or form.get("step_id") != step or form.get("errors"):
-        raise CheckError(f"the options menu did not open the {step} step: {form}")
-    return form
 
 
-def options_step_url(url: str, flow_id: str) -> str:
-    """Return the URL that takes the input of an options flow's current step."""
-    return f"{url}/api/config/config_entries/options/flow/{flow_id}"
-
-
-def published_flipbooks(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def published_flipbooks(state: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Return the demo's published flipbooks by hash, with their whole-life figures."""
     flipbooks = {}
     for flipbook in state["flipbooks"]:
@@ -291,72 +163,50 @@ def flipbook_entity_id(title: str, sensor: str) -> str:
     return f"sensor.{slug}"
 
 
-def track_all_flipbooks(url: str, token: str, entry_id: str, count: int) -> None:
+def track_all_flipbooks(sandbox: Sandbox, count: int) -> None:
     """Track all published flipbooks through the options, as the UI does."""
-    form = open_options(url, token, entry_id, "flipbooks")
+    form = sandbox.open_options("flipbooks")
     published = form.get("description_placeholders", {}).get("published")
     if published != str(count):
-        raise CheckError(
+        raise HarnessError(
             f"the flipbooks step counted {published} published flipbooks, not {count}"
         )
-    done = request(
-        options_step_url(url, form["flow_id"]), data={"tracking": "all"}, token=token
-    )
+    done = sandbox.flow_step(OPTIONS_FLOWS, form["flow_id"], {"tracking": "all"})
     if done.get("type") != "create_entry":
-        raise CheckError(f"tracking all flipbooks did not save the options: {done}")
+        raise HarnessError(f"tracking all flipbooks did not save the options: {done}")
 
 
-def wait_for_entities(
-    url: str, token: str, pid: int, entity_ids: set[str], when: str
-) -> None:
-    """Wait until all entity_ids have a state; fail with the missing ones."""
-    deadline = time.monotonic() + ENTITY_TIMEOUT
-    while True:
-        states = request(f"{url}/api/states", token=token)
-        missing = entity_ids - {state["entity_id"] for state in states}
-        if not missing:
-            return
-        if time.monotonic() > deadline:
-            raise CheckError(
-                f"{len(missing)} entities did not appear {when} within"
-                f" {ENTITY_TIMEOUT:.0f} s, such as {sorted(missing)[:3]}"
-            )
-        check_alive(pid)
-        time.sleep(0.5)
-
-
-def turn_on_lead_forms(url: str, token: str, entry_id: str) -> str:
+def turn_on_lead_forms(sandbox: Sandbox) -> str:
     """Turn lead forms on through the options; return the webhook URL they show."""
-    form = open_options(url, token, entry_id, "lead_forms")
-    step_url = options_step_url(url, form["flow_id"])
-    shown = request(step_url, data={"lead_forms": True}, token=token)
+    flow_id = sandbox.open_options("lead_forms")["flow_id"]
+    shown = sandbox.flow_step(OPTIONS_FLOWS, flow_id, {"lead_forms": True})
     if shown.get("step_id") != "lead_forms_url":
-        raise CheckError(
+        raise HarnessError(
             "lead forms did not turn on over plain HTTP (is demo mode on?):"
             f" {shown.get('errors')}"
         )
     webhook_url = str(shown["description_placeholders"]["webhook_url"])
     parsed = urllib.parse.urlsplit(webhook_url)
-    port = urllib.parse.urlsplit(url).port
+    port = urllib.parse.urlsplit(sandbox.url).port
     if (
         parsed.scheme != "http"
         or parsed.port != port
         or not WEBHOOK_PATH.fullmatch(parsed.path)
     ):
         # Not the URL itself: it is the webhook's only secret.
-        raise CheckError(
+        raise HarnessError(
             "the lead forms step did not show Home Assistant's local webhook URL on"
             f" port {port}"
         )
-    done = request(step_url, data={}, token=token)
+    done = sandbox.flow_step(OPTIONS_FLOWS, flow_id, {})
     if done.get("type") != "create_entry":
-        raise CheckError(f"lead forms did not turn on: {done}")
+        raise HarnessError(f"lead forms did not turn on: {done}")
     return webhook_url
 
 
 def send_lead(webhook_url: str) -> str:
     """Post a sample lead with the demo's documented command; return what it printed."""
-    command = [sys.executable, "-m", "tests.demo_flipsnack", "send-lead"]
+    command = [sys.executable, "-m", "scripts.demo_flipsnack", "send-lead"]
     result = subprocess.run(  # noqa: S603 - our own command, with our own arguments
         [*command, webhook_url, "--flipbook", LEAD_FLIPBOOK],
         cwd=ROOT,
@@ -368,27 +218,18 @@ def send_lead(webhook_url: str) -> str:
     if result.returncode:
         # Without the URL, the webhook's only secret, which the command's errors repeat.
         stderr = result.stderr.replace(webhook_url, "<the webhook URL>")
-        raise CheckError(f"send-lead failed ({result.returncode}): {stderr[-500:]}")
+        raise HarnessError(f"send-lead failed ({result.returncode}): {stderr[-500:]}")
     return result.stdout
 
 
-def expect_lead(
-    url: str, token: str, pid: int, flipbook: dict[str, Any], printed: str
-) -> None:
+def expect_lead(sandbox: Sandbox, flipbook: Mapping[str, Any], printed: str) -> None:
     """Wait until the Lead form entity fired with the lead send-lead posted."""
-    deadline = time.monotonic() + SENSOR_TIMEOUT
-    while True:
-        state = request(f"{url}/api/states/{LEAD_FORM_ENTITY}", token=token)
-        if state["state"] not in NOT_A_VALUE:
-            break
-        if time.monotonic() > deadline:
-            raise CheckError(
-                f"{LEAD_FORM_ENTITY} did not fire within {SENSOR_TIMEOUT:.0f} s of"
-                f" the lead; send-lead printed: {printed.strip()}"
-            )
-        check_alive(pid)
-        time.sleep(0.5)
-    attributes = state["attributes"]
+    states = sandbox.wait_for_values(
+        (LEAD_FORM_ENTITY,),
+        f"{LEAD_FORM_ENTITY} firing after send-lead printed: {printed.strip()}",
+        SENSOR_TIMEOUT,
+    )
+    attributes = states[LEAD_FORM_ENTITY]["attributes"]
     fields = attributes.get("fields", {})
     if (
         attributes.get("event_type") != "contact_submitted"
@@ -397,65 +238,33 @@ def expect_lead(
         or set(fields) != LEAD_FIELDS
         or fields["Name"] not in printed
     ):
-        raise CheckError(f"{LEAD_FORM_ENTITY} fired with another lead: {attributes}")
+        raise HarnessError(f"{LEAD_FORM_ENTITY} fired with another lead: {attributes}")
 
 
-def check_flipbooks_and_leads(
-    args: argparse.Namespace, token: str, entry_id: str
-) -> None:
+def check_flipbooks_and_leads(sandbox: Sandbox) -> None:
     """Track all flipbooks and turn lead forms on, and check what each brings.
 
     Raises:
-        CheckError: A step failed.
+        HarnessError: A step failed.
     """
-    flipbooks = published_flipbooks(read_demo_state(args.demo_state))
-    track_all_flipbooks(args.url, token, entry_id, len(flipbooks))
-    entity_ids = {
-        (flipbook_hash, name): flipbook_entity_id(flipbook["title"], name)
-        for flipbook_hash, flipbook in flipbooks.items()
+    flipbooks = published_flipbooks(sandbox.read_demo_state())
+    track_all_flipbooks(sandbox, len(flipbooks))
+    expected = {
+        flipbook_entity_id(flipbook["title"], name): flipbook["figures"][name]
+        for flipbook in flipbooks.values()
         for name in FLIPBOOK_SENSORS
     }
-    wait_for_entities(
-        args.url, token, args.pid, set(entity_ids.values()), "after the listing"
-    )
+    sandbox.wait_for_entities(expected, "after the listing")
     # Any flipbook sensor's refresh runs the rotation, which refreshes all ten.
-    request(
-        f"{args.url}/api/services/homeassistant/update_entity",
-        data={"entity_id": next(iter(entity_ids.values()))},
-        token=token,
-    )
-    # expect_figures names each figure by its entity id here.
-    names = {entity_id: entity_id for entity_id in entity_ids.values()}
-    expected = {
-        entity_id: flipbooks[flipbook_hash]["figures"][name]
-        for (flipbook_hash, name), entity_id in entity_ids.items()
-    }
-    expect_figures(
-        args.url,
-        token,
-        args.pid,
-        names,
-        expected,
-        "on the flipbook sensors",
-        FLIPBOOK_TIMEOUT,
-    )
+    sandbox.refresh(next(iter(expected)))
+    expect_figures(sandbox, expected, "on the flipbook sensors", ROTATION_TIMEOUT)
 
-    webhook_url = turn_on_lead_forms(args.url, token, entry_id)
-    wait_for_entities(
-        args.url, token, args.pid, {LEAD_FORM_ENTITY}, "after lead forms turned on"
-    )
+    webhook_url = turn_on_lead_forms(sandbox)
+    sandbox.wait_for_entities((LEAD_FORM_ENTITY,), "after lead forms turned on")
     printed = send_lead(webhook_url)
-    expect_lead(args.url, token, args.pid, flipbooks[LEAD_FLIPBOOK], printed)
+    expect_lead(sandbox, flipbooks[LEAD_FLIPBOOK], printed)
     # The reload kept the figures on disk: they show again without waiting for a call.
-    expect_figures(
-        args.url,
-        token,
-        args.pid,
-        names,
-        expected,
-        "after the entry reloaded",
-        RELOAD_TIMEOUT,
-    )
+    expect_figures(sandbox, expected, "after the entry reloaded", RELOAD_TIMEOUT)
 
 
 def check_log(log: Path) -> None:
@@ -466,56 +275,73 @@ def check_log(log: Path) -> None:
         if "flipsnack" in line and (" ERROR " in line or " CRITICAL " in line)
     ]
     if errors:
-        raise CheckError("errors about flipsnack in the log:\n" + "\n".join(errors))
+        raise HarnessError("errors about flipsnack in the log:\n" + "\n".join(errors))
 
 
-def check(args: argparse.Namespace) -> None:
-    """Run the check.
+def check(sandbox: Sandbox) -> None:
+    """Run the check on a running sandbox.
 
     Raises:
-        CheckError: A step failed.
+        HarnessError: A step failed.
     """
-    wait_until_serving(args.url, args.pid)
-    token = onboard(args.url)
-    state = read_demo_state(args.demo_state)
+    state = sandbox.read_demo_state()
     api_key = state["api_key"]
-    entry_id = add_integration(args.url, token, api_key, state["api_secret"])
+    add_integration(sandbox, api_key, state["api_secret"])
 
     suffix = api_key[-4:].lower()
     entity_ids = {name: f"sensor.flipsnack_{suffix}_{name}" for name in SENSORS}
-    expect_figures(args.url, token, args.pid, entity_ids, state["stats"], "after setup")
-
-    grown = request(f"{args.demo}/demo/grow", method="POST")["stats"]
-    if grown["impressions"] <= state["stats"]["impressions"]:
-        raise CheckError(f"the demo did not grow: {state['stats']} -> {grown}")
-    if read_demo_state(args.demo_state)["stats"] != grown:
-        raise CheckError("the demo did not save its grown figures")
-    request(
-        f"{args.url}/api/services/homeassistant/update_entity",
-        data={"entity_id": entity_ids["views"]},
-        token=token,
+    expect_figures(
+        sandbox,
+        {entity_ids[name]: state["stats"][name] for name in SENSORS},
+        "after setup",
     )
-    expect_figures(args.url, token, args.pid, entity_ids, grown, "after a refresh")
-    check_flipbooks_and_leads(args, token, entry_id)
-    check_log(args.log)
+
+    grown = sandbox.demo("POST", "/demo/grow")["stats"]
+    if grown["impressions"] <= state["stats"]["impressions"]:
+        raise HarnessError(f"the demo did not grow: {state['stats']} -> {grown}")
+    if sandbox.read_demo_state()["stats"] != grown:
+        raise HarnessError("the demo did not save its grown figures")
+    sandbox.refresh(entity_ids["views"])
+    expect_figures(
+        sandbox,
+        {entity_ids[name]: grown[name] for name in SENSORS},
+        "after a refresh",
+    )
+    check_flipbooks_and_leads(sandbox)
+    check_log(sandbox.log)
+
+
+def log_tails(workdir: Path) -> str:
+    """Return the last lines Home Assistant and the demo logged, to show with a failure."""
+    text = "the last lines Home Assistant and the demo logged:\n"
+    for name, count in LOG_TAILS:
+        path = workdir / name
+        if path.is_file():
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            text += "\n".join((f"==> {path} <==", *lines[-count:], ""))
+    return text
 
 
 def main() -> None:
-    """Run the check; exit non-zero with the reason on failure."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True, help="Home Assistant's URL")
-    parser.add_argument("--log", required=True, type=Path)
-    parser.add_argument("--pid", required=True, type=int)
-    parser.add_argument("--demo", required=True, help="the demo's root URL")
-    parser.add_argument("--demo-state", required=True, type=Path)
-    args = parser.parse_args()
-
-    try:
-        check(args)
-    except CheckError as err:
-        sys.exit(f"develop --check: {err}")
+    """Run the check in a throwaway folder; exit non-zero with the reason on failure."""
+    argparse.ArgumentParser(
+        prog="python -m scripts.check_develop", description=__doc__.splitlines()[0]
+    ).parse_args()
+    with tempfile.TemporaryDirectory(prefix="flipsnack-develop.") as folder:
+        workdir = Path(folder)
+        try:
+            with running_sandbox(
+                workdir,
+                configuration=ROOT / "config",
+                demo_mode=True,
+                loopback_only=False,
+            ) as sandbox:
+                check(sandbox)
+                url = sandbox.url
+        except HarnessError as err:
+            sys.exit(f"develop --check: {err}\ndevelop --check: {log_tails(workdir)}")
     print(  # noqa: T201
-        f"develop --check: Home Assistant served {args.url}, added the Flipsnack"
+        f"develop --check: Home Assistant served {url}, added the Flipsnack"
         " integration with the demo's credentials (a wrong secret first) and showed"
         " the demo's figures on the five account sensors, also after they grew; it"
         " tracked the ten published flipbooks with their figures, and turned lead"

@@ -8,6 +8,7 @@ that it is never mistaken for Flipsnack's wordmark. Run it after changing the dr
 """
 
 from dataclasses import dataclass
+import math
 from pathlib import Path
 import sys
 
@@ -194,7 +195,8 @@ def draw_logo(palette: Palette) -> Image.Image:
     probe = ImageDraw.Draw(Image.new("L", (1, 1)))
     boxes = [probe.textbbox((0, 0), text, font=face) for text, face, _ in lines]
     gap = round(height * 0.12)
-    width = height + gap + max(box[2] for box in boxes)
+    # Pillow measures text in float pixels; the image needs whole ones.
+    width = height + gap + math.ceil(max(box[2] for box in boxes))
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     image.paste(icon, (0, 0))
     draw = ImageDraw.Draw(image)

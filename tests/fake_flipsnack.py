@@ -322,11 +322,20 @@ class FakeFlipsnack:
         for account in self.accounts.values():
             account.call_times.clear()
 
+    def add_routes(self, app: web.Application) -> None:
+        """Answer the API's calls on `app`, at /v1/ (and /v1) of its server.
+
+        `start()` serves the fake on a free port of its own; a server that needs
+        another port or more routes next to the API, such as the demo Flipsnack of
+        `scripts/develop`, makes its own app and lets the fake answer there.
+        """
+        app.router.add_route("*", "/v1/", self._handle)
+        app.router.add_route("*", "/v1", self._handle)
+
     async def start(self) -> None:
         """Serve the API on a free port of 127.0.0.1."""
         app = web.Application()
-        app.router.add_route("*", "/v1/", self._handle)
-        app.router.add_route("*", "/v1", self._handle)
+        self.add_routes(app)
         # The access log would print the query string: the key and the signature.
         # Cancelling handlers when the client goes away ends delayed answers of
         # timed-out calls instead of leaving them to run past the test.

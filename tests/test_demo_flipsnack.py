@@ -20,9 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.flipsnack.webhook_posts import parse_lead
-
-from .const import WEBHOOK_ID
-from .demo_flipsnack import (
+from scripts.demo_flipsnack import (
     API_UPLOADS_LEFT,
     CATALOG,
     DEFAULT_PORT,
@@ -35,6 +33,7 @@ from .demo_flipsnack import (
     LEAD_READERS,
     DemoAccount,
     DemoError,
+    ExtraFlipbook,
     banner,
     main,
     parse_args,
@@ -42,9 +41,13 @@ from .demo_flipsnack import (
     run,
     sample_lead,
     serve,
+    utc_today,
+    write_demo_state,
     write_ready_file,
 )
-from .fake_flipsnack import FakeFlipsnack, signature_for
+
+from .const import WEBHOOK_ID
+from .fake_flipsnack import FakeFigures, FakeFlipsnack, signature_for
 from .test_webhook import ENTITY_ID as LEAD_FORM_ENTITY_ID
 
 TODAY = date(2026, 11, 28)
@@ -284,6 +287,22 @@ def test_state_saves_and_reloads_identically(demo: DemoAccount, tmp_path: Path) 
     assert reloaded.account.flipbooks == demo.account.flipbooks
     assert json.loads(demo.path.read_text(encoding="utf-8")) == demo.to_json()
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_write_demo_state_adds_published_flipbooks_with_yesterdays_figures(
+    tmp_path: Path,
+) -> None:
+    """The state file of the browser tests: a fresh account and their own flipbooks."""
+    path = tmp_path / "state.json"
+    write_demo_state(path, (ExtraFlipbook("bt154sx", "Extra", 3, 2, 154),))
+
+    demo = make_demo(path)
+    assert demo.load()
+    assert len(demo.account.flipbooks) == len(CATALOG) + 1
+    extra = demo.account.flipbooks["bt154sx"]
+    assert (extra.title, extra.status) == ("Extra", "public")
+    yesterday = utc_today() - timedelta(days=1)
+    assert extra.daily == {yesterday: FakeFigures(3, 2, 154)}
 
 
 def test_load_without_a_state_file(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ NOT_RUN = (
 )
 
 if ENABLED:
-    from .fixtures import (  # noqa: F401 - fixtures, found by pytest by their names
+    from tests.browser.fixtures import (  # noqa: F401 - fixtures, found by pytest by their names
         KEPT,
         REPORTS,
         browser,

@@ -1,4 +1,4 @@
-"""The browser tests' fixtures: one Home Assistant for the session, Chromium, a page.
+"""The browser tests' fixtures: one Home Assistant for the run, Chromium, a page.
 
 Imported by conftest.py only for a browser run, because they need Playwright.
 """
@@ -18,15 +18,9 @@ from playwright.sync_api import (
 )
 import pytest
 
-from .sandbox import (
-    ROOT,
-    ExtraFlipbook,
-    Sandbox,
-    find_chromium,
-    running_sandbox,
-    write_demo_state,
-)
-from .ui import VIEWPORT, log_in
+from scripts.demo_flipsnack import ExtraFlipbook, write_demo_state
+from scripts.harness import ROOT, Sandbox, running_sandbox
+from tests.browser.ui import VIEWPORT, find_chromium, log_in
 
 ARTIFACTS = ROOT / "browser-artifacts"
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
@@ -44,9 +38,12 @@ TIME_SPENT_FLIPBOOKS = (
 expect.set_options(timeout=20_000)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
-    """Run Home Assistant and the demo for the whole session, in browser-artifacts/.
+    """Run Home Assistant and the demo for all the browser tests, in browser-artifacts/.
+
+    Scoped to this package rather than the session, as Home Assistant's lint asks of
+    fixtures in tests that are not used automatically; all browser tests are in it.
 
     The folder is kept, with Home Assistant's log, when it did not start or a test
     failed; otherwise it is removed at the end.
@@ -72,7 +69,7 @@ def sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """Launch the system's Chromium, headless."""
     with sync_playwright() as playwright:
@@ -81,7 +78,7 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def login_state(browser: Browser, sandbox: Sandbox) -> StorageState:
     """Log in once through the login form; return what the browser keeps of it."""
     context = browser.new_context(viewport=VIEWPORT, base_url=sandbox.url)

@@ -17,14 +17,22 @@ import sys
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
-from .sandbox import ACCOUNT_VIEWS, ROOT, Sandbox, SandboxError, find_chromium
-from .ui import (
+from scripts.harness import (
+    ACCOUNT_VIEWS,
+    ROOT,
+    HarnessError,
+    Sandbox,
+    running_sandbox,
+)
+from tests.browser.ui import (
     ACCOUNT_DEVICE,
     README_DASHBOARD,
     VIEWPORT,
+    NoChromiumError,
     call_ws,
     create_dashboard,
     entity_row,
+    find_chromium,
     import_daily_history,
     log_in,
     open_add_integration_form,
@@ -42,11 +50,15 @@ FLIPBOOK = "Spring/Summer Catalogue 2026"
 EXTERNAL_URL = "https://ha.example.com"
 
 
+class PictureTooLargeError(Exception):
+    """A picture is larger than the README allows."""
+
+
 def save(page: Page, path: Path, element: Locator | None = None) -> None:
     """Save the window, or one element of it, as a PNG compressed as far as it goes.
 
     Raises:
-        SandboxError: The picture is larger than the README allows.
+        PictureTooLargeError: The picture is larger than the README allows.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if element is None:
@@ -58,8 +70,9 @@ def save(page: Page, path: Path, element: Locator | None = None) -> None:
     image.save(path, optimize=True)
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise SandboxError(f"{path} is {size:,} bytes, more than {MAX_BYTES:,}")
-    print(f"screenshots: {path.relative_to(ROOT)} ({size // 1000} kB)")  # noqa: T201
+        raise PictureTooLargeError(f"{path} is {size:,} bytes, more than {MAX_BYTES:,}")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"screenshots: {shown} ({size // 1000} kB)")  # noqa: T201
 
 
 def hide_core_notices(page: Page) -> None:
@@ -104,13 +117,7 @@ def add_integration(page: Page, sandbox: Sandbox, out: Path) -> None:
 
 def device(page: Page, sandbox: Sandbox, out: Path) -> None:
     """The account's device with its five sensors."""
-    sandbox.wait_for(
-        "the account's sensors",
-        lambda: (
-            sandbox.entity_state(ACCOUNT_VIEWS)["state"]
-            not in {"unknown", "unavailable"}
-        ),
-    )
+    sandbox.wait_for_values((ACCOUNT_VIEWS,), "the account's sensors")
     open_device(page, ACCOUNT_DEVICE)
     expect(entity_row(page, "Time spent")).to_be_visible()
     save(page, out / "device.png")
@@ -143,13 +150,9 @@ def flipbooks(page: Page, sandbox: Sandbox, out: Path) -> None:
     dialog.get_by_role("button", name="Finish").click()
 
     time_spent = "sensor.spring_summer_catalogue_2026_time_spent"
-    sandbox.wait_for("the flipbooks' sensors", lambda: sandbox.entity_state(time_spent))
+    sandbox.wait_for_entities((time_spent,), "after the flipbook options")
     # Their figures would come at the next minute's refresh; fetch them now.
-    sandbox.refresh(time_spent)
-    sandbox.wait_for(
-        "the flipbook's figures",
-        lambda: sandbox.entity_state(time_spent)["state"] != "unavailable",
-    )
+    sandbox.refresh_until_values((time_spent,), "the flipbook's figures")
     open_device(page, FLIPBOOK)
     expect(entity_row(page, "Time spent")).to_be_visible()
     save(page, out / "flipbook-device.png")
@@ -181,20 +184,15 @@ def take(out: Path) -> None:
     """Take every picture into `out`."""
     shutil.rmtree(WORKDIR, ignore_errors=True)
     WORKDIR.mkdir(parents=True)
-    sandbox = Sandbox(WORKDIR)
-    try:
-        sandbox.start()
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=find_chromium())
-            context = browser.new_context(viewport=VIEWPORT, base_url=sandbox.url)
-            page = context.new_page()
-            log_in(page, sandbox)
-            hide_core_notices(page)
-            for step in STEPS:
-                step(page, sandbox, out)
-            browser.close()
-    finally:
-        sandbox.stop()
+    with running_sandbox(WORKDIR) as sandbox, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium())
+        context = browser.new_context(viewport=VIEWPORT, base_url=sandbox.url)
+        page = context.new_page()
+        log_in(page, sandbox)
+        hide_core_notices(page)
+        for step in STEPS:
+            step(page, sandbox, out)
+        browser.close()
     shutil.rmtree(WORKDIR, ignore_errors=True)
 
 
@@ -209,7 +207,7 @@ def main() -> None:
     args = parser.parse_args()
     try:
         take(args.out.resolve())
-    except SandboxError as err:
+    except (HarnessError, NoChromiumError, PictureTooLargeError) as err:
         sys.exit(f"screenshots: {err}; Home Assistant's files are in {WORKDIR}")
 
 

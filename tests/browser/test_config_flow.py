@@ -5,8 +5,8 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
-from .sandbox import OWNER_NAME, Sandbox
-from .ui import (
+from scripts.harness import OWNER_NAME, Sandbox
+from tests.browser.ui import (
     ACCOUNT_DEVICE,
     STRINGS,
     VIEWPORT,

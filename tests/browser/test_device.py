@@ -5,8 +5,8 @@ from typing import Any
 from playwright.sync_api import Page, expect
 import pytest
 
-from .sandbox import Sandbox
-from .ui import (
+from scripts.harness import Sandbox
+from tests.browser.ui import (
     ACCOUNT_DEVICE,
     README_DASHBOARD,
     create_dashboard,

@@ -6,9 +6,10 @@ from homeassistant.util import slugify
 from playwright.sync_api import Page, expect
 import pytest
 
-from .fixtures import TIME_SPENT_FLIPBOOKS
-from .sandbox import ExtraFlipbook, Sandbox
-from .ui import (
+from scripts.demo_flipsnack import ExtraFlipbook
+from scripts.harness import Sandbox
+from tests.browser.fixtures import TIME_SPENT_FLIPBOOKS
+from tests.browser.ui import (
     create_dashboard,
     entity_row,
     expect_state,
@@ -22,7 +23,7 @@ FLIPBOOKS_MENU = "Flipbooks with their own statistics"
 @pytest.fixture
 def untracked(sandbox: Sandbox, entry: dict[str, Any]) -> dict[str, Any]:
     """Return the demo's entry, tracking no flipbooks."""
-    sandbox.set_options("flipbooks", [{"tracking": "none"}])
+    sandbox.set_options("flipbooks", ({"tracking": "none"},))
     return entry
 
 
@@ -63,23 +64,14 @@ def time_spent_flipbooks(sandbox: Sandbox, entry: dict[str, Any]) -> None:
     """
     sandbox.set_options(
         "flipbooks",
-        [
+        (
             {"tracking": "chosen"},
             {"flipbooks": [flipbook.hash for flipbook in TIME_SPENT_FLIPBOOKS]},
-        ],
-    )
-    entity_ids = [time_spent_of(flipbook) for flipbook in TIME_SPENT_FLIPBOOKS]
-    sandbox.wait_for(
-        "the flipbooks' sensors", lambda: [sandbox.entity_state(e) for e in entity_ids]
-    )
-    sandbox.refresh(entity_ids[0])
-    sandbox.wait_for(
-        "the flipbooks' figures",
-        lambda: all(
-            sandbox.entity_state(e)["state"] not in {"unknown", "unavailable"}
-            for e in entity_ids
         ),
     )
+    entity_ids = tuple(time_spent_of(flipbook) for flipbook in TIME_SPENT_FLIPBOOKS)
+    sandbox.wait_for_entities(entity_ids, "after the flipbook options")
+    sandbox.refresh_until_values(entity_ids, "the flipbooks' figures")
 
 
 def time_spent_of(flipbook: ExtraFlipbook) -> str:
@@ -95,7 +87,7 @@ SHOWN = {154: "0h 2m", 5580: "1h 33m", 0: "0h"}
 @pytest.mark.parametrize(
     "flipbook",
     TIME_SPENT_FLIPBOOKS,
-    ids=[f"{f.time_spent}s" for f in TIME_SPENT_FLIPBOOKS],
+    ids=tuple(f"{f.time_spent}s" for f in TIME_SPENT_FLIPBOOKS),
 )
 def test_flipbook_time_spent_shows_the_true_duration(
     page: Page, flipbook: ExtraFlipbook

@@ -2,13 +2,12 @@
 
 from collections.abc import Iterator
 import re
-from typing import Any
 
 from playwright.sync_api import Page, expect
 import pytest
 
-from .sandbox import Sandbox, request
-from .ui import (
+from scripts.harness import Sandbox, request
+from tests.browser.ui import (
     ACCOUNT_DEVICE,
     call_ws,
     entity_row,
@@ -31,13 +30,14 @@ LEAD = {
 
 
 @pytest.fixture
-def external_url(page: Page, entry: dict[str, Any]) -> Iterator[str]:
+def external_url(page: Page) -> Iterator[str]:
     """Give Home Assistant an HTTPS internet URL, as in its network settings."""
     call_ws(page, {"type": "config/core/update", "external_url": EXTERNAL_URL})
     yield EXTERNAL_URL
     call_ws(page, {"type": "config/core/update", "external_url": None})
 
 
+@pytest.mark.usefixtures("entry")
 def test_lead_forms_turn_on_and_a_lead_fires_the_lead_form_entity(
     page: Page, sandbox: Sandbox, external_url: str
 ) -> None:

@@ -5,8 +5,14 @@ from typing import Any
 from playwright.sync_api import Page, expect
 import pytest
 
-from .sandbox import Sandbox
-from .ui import ACCOUNT_DEVICE, STRINGS, call_ws, flow_dialog, submit_credentials
+from scripts.harness import Sandbox
+from tests.browser.ui import (
+    ACCOUNT_DEVICE,
+    STRINGS,
+    call_ws,
+    flow_dialog,
+    submit_credentials,
+)
 
 REAUTH = STRINGS["config"]["step"]["reauth_confirm"]
 

@@ -8,13 +8,15 @@ frontend's source does (`dialog-data-entry-flow`, `ha-form`, `hui-sensor-entity-
 from datetime import UTC, datetime
 import json
 import math
+import os
 import re
+import shutil
 from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 import yaml
 
-from .sandbox import PASSWORD, ROOT, USERNAME, Sandbox
+from scripts.harness import PASSWORD, ROOT, USERNAME, Sandbox
 
 # A laptop's window: the pictures stay readable in the README and small on disk.
 VIEWPORT = {"width": 1280, "height": 800}
@@ -38,6 +40,29 @@ _FORM_ERRORS = """alerts => Object.fromEntries(alerts.map(alert => [
     alert.nextElementSibling?.schema?.name ?? "base",
     alert.innerText.trim(),
 ]))"""
+
+
+class NoChromiumError(Exception):
+    """No Chromium is installed, or FLIPSNACK_CHROMIUM does not name one."""
+
+
+def find_chromium() -> str:
+    """Return the path of the system's Chromium.
+
+    `FLIPSNACK_CHROMIUM` overrides the search.
+
+    Raises:
+        NoChromiumError: No Chromium is installed.
+    """
+    if configured := os.environ.get("FLIPSNACK_CHROMIUM"):
+        return configured
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    raise NoChromiumError(
+        "no Chromium found: install it (Debian and Ubuntu: apt-get install chromium),"
+        " or set FLIPSNACK_CHROMIUM to a Chromium or Chrome executable"
+    )
 
 
 def log_in(page: Page, sandbox: Sandbox) -> None:

@@ -4,10 +4,10 @@ The demo account looks like a real customer's: a dozen flipbooks of a furniture 
 homeware retailer, public, unlisted and editable, with two months of daily figures.
 While the demo runs, readers keep arriving, so that Home Assistant's graphs move and
 its long-term statistics fill. Everything lives in `FakeFlipsnack`, the fake the tests
-use; this module only seeds it, makes it grow and keeps it in a JSON file, so that a
-second start goes on where the first one stopped.
+use (tests/fake_flipsnack.py); this module only seeds it, makes it grow and keeps it in a
+JSON file, so that a second start goes on where the first one stopped.
 
-    python -m tests.demo_flipsnack --port 8765 --state config/.flipsnack-demo.json
+    python -m scripts.demo_flipsnack --port 8765 --state config/.flipsnack-demo.json
 
 The API answers on http://127.0.0.1:PORT/v1/. Next to it, on the same loopback port,
 a few developer controls answer JSON with the account's credentials and totals:
@@ -21,7 +21,7 @@ Lead forms cannot come from the demo API, since Flipsnack pushes them to a webho
 command posts one, as Flipsnack would, to the URL that Home Assistant's Lead forms options
 show (Home Assistant must run in demo mode to show a plain-HTTP one, as scripts/develop does):
 
-    python -m tests.demo_flipsnack send-lead URL [--flipbook HASH]
+    python -m scripts.demo_flipsnack send-lead URL [--flipbook HASH]
 """
 
 import argparse
@@ -42,10 +42,10 @@ from typing import Any, Final
 import aiohttp
 from aiohttp import web
 
-from .fake_flipsnack import FakeAccount, FakeFigures, FakeFlipbook, FakeFlipsnack
+from tests.fake_flipsnack import FakeAccount, FakeFigures, FakeFlipbook, FakeFlipsnack
 
 DEMO_API_KEY: Final = "DEMO-KEY-7832"
-FIRST_API_SECRET: Final = "DEMO-SECRET-1"
+FIRST_API_SECRET: Final = "DEMO-SECRET-1"  # noqa: S105 - the demo's published secret
 HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8765
 DEFAULT_STATE: Final = Path("config/.flipsnack-demo.json")
@@ -57,6 +57,7 @@ STATE_VERSION: Final = 1
 # (only the dates move with the calendar), which the README's screenshots rely on.
 SEED: Final = 7832
 HISTORY_DAYS: Final = 60
+SATURDAY: Final = 5  # date.weekday() of the first day of the weekend
 API_UPLOADS_LEFT: Final = 968
 
 # How readers behave, per minute and per impression; the seeded history follows the
@@ -485,6 +486,41 @@ class DemoAccount:
         }
 
 
+@dataclass(frozen=True)
+class ExtraFlipbook:
+    """A published flipbook to add to the demo account, with yesterday's figures."""
+
+    hash: str
+    title: str
+    impressions: int
+    views: int
+    time_spent: int  # seconds
+
+
+def write_demo_state(path: Path, extra: Iterable[ExtraFlipbook] = ()) -> None:
+    """Write the state file of a fresh demo account, with extra flipbooks.
+
+    The demo loads it at its start, instead of seeding the account itself.
+    """
+    demo = DemoAccount(FakeFlipsnack(), path)
+    today = utc_today()
+    demo.seed(today)
+    for flipbook in extra:
+        figures = FakeFigures(
+            impressions=flipbook.impressions,
+            views=flipbook.views,
+            time_spent=flipbook.time_spent,
+        )
+        demo.fake.add_flipbook(
+            demo.api_key,
+            hash=flipbook.hash,
+            title=flipbook.title,
+            status="public",
+            daily={today - timedelta(days=1): figures},
+        )
+    demo.save()
+
+
 def _day_of_readers(
     rng: random.Random, share: float, day: date, days_published: int
 ) -> FakeFigures:
@@ -493,7 +529,7 @@ def _day_of_readers(
     Weekends are quieter, and the first days after publishing busier.
     """
     per_day = sum(IMPRESSIONS_PER_MINUTE) / 2 * 24 * 60
-    weekend = 0.6 if day.weekday() >= 5 else 1.0
+    weekend = 0.6 if day.weekday() >= SATURDAY else 1.0
     launch = 1 + 2 * 0.6**days_published
     impressions = round(per_day * share * weekend * launch * rng.uniform(0.7, 1.3))
     views = round(impressions * VIEW_CHANCE * rng.uniform(0.85, 1.15))
@@ -542,7 +578,7 @@ def make_app(demo: DemoAccount) -> web.Application:
     """Return the web app of the demo: the fake's API and the developer controls.
 
     The fake serves itself only on a free port; the demo needs a port that the
-    docs can name, so it routes the API to the fake's own handler.
+    docs can name, so the fake answers the API's calls on the demo's app.
     """
 
     async def get_account(request: web.Request) -> web.Response:
@@ -563,8 +599,7 @@ def make_app(demo: DemoAccount) -> web.Application:
         return account_answer(demo)
 
     app = web.Application()
-    app.router.add_route("*", "/v1/", demo.fake._handle)
-    app.router.add_route("*", "/v1", demo.fake._handle)
+    demo.fake.add_routes(app)
     app.router.add_get("/demo/account", get_account)
     app.router.add_post("/demo/rotate-secret", rotate_secret)
     app.router.add_post("/demo/grow", grow)
@@ -731,7 +766,7 @@ def write_ready_file(path: Path, url: str) -> None:
 def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(
-        prog="python -m tests.demo_flipsnack",
+        prog="python -m scripts.demo_flipsnack",
         description="Serve the demo Flipsnack API on 127.0.0.1 until SIGINT or SIGTERM.",
     )
     parser.add_argument(

@@ -1,0 +1,1 @@
+"""Developer tools: the demo Flipsnack and the harness that drives Home Assistant with it."""
