@@ -16,7 +16,6 @@ import aiohttp
 from homeassistant.components.webhook import async_generate_path
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.flipsnack.webhook_posts import parse_lead
@@ -443,8 +442,8 @@ async def test_serve_reports_a_taken_port(
         await serve(demo, port)
 
 
+@pytest.mark.usefixtures("socket_enabled")
 async def test_run_grows_saves_and_starts_again_where_it_stopped(
-    socket_enabled: None,
     tmp_path: Path,
     session: aiohttp.ClientSession,
     capsys: pytest.CaptureFixture[str],
@@ -568,9 +567,9 @@ def test_sample_leads_are_leads_the_integration_reads() -> None:
     )
 
 
+@pytest.mark.usefixtures("init_lead_forms")
 async def test_posted_sample_lead_fires_the_lead_form_event(
     hass: HomeAssistant,
-    init_lead_forms: MockConfigEntry,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """A sample lead posted over HTTP to the webhook becomes a Lead form event."""
@@ -678,7 +677,8 @@ def test_send_lead_fails_on_an_error_status(
     assert "answered HTTP 404" in capsys.readouterr().out
 
 
-def test_send_lead_fails_when_nothing_answers(socket_enabled: None) -> None:
+@pytest.mark.usefixtures("socket_enabled")
+def test_send_lead_fails_when_nothing_answers() -> None:
     """A URL where nothing listens makes the command fail with the reason."""
     with pytest.raises(
         SystemExit, match=r"^demo: cannot post to http://127\.0\.0\.1:9/"

@@ -20,10 +20,6 @@ from custom_components.flipsnack.api import (
     FlipsnackRateLimitError,
 )
 from custom_components.flipsnack.scheduler import (
-    CALLS_PER_MINUTE,
-    CALLS_PER_SECOND,
-    REDUCED_CALLS_PER_MINUTE,
-    REDUCED_RATE_SECONDS,
     Priority,
     RequestScheduler,
     SchedulerClosedError,
@@ -163,12 +159,6 @@ def _refused(code: int, status: str) -> Callable[[], Awaitable[None]]:
         raise FlipsnackRateLimitError(code, status)
 
     return call
-
-
-async def test_limits_are_a_share_of_flipsnacks() -> None:
-    """The integration takes 20 calls a minute and 2 a second, 10 a minute when throttled."""
-    assert (CALLS_PER_MINUTE, CALLS_PER_SECOND) == (20, 2)
-    assert (REDUCED_CALLS_PER_MINUTE, REDUCED_RATE_SECONDS) == (10, 600.0)
 
 
 async def test_calls_start_at_once_under_the_limits(
