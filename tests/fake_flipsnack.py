@@ -142,6 +142,8 @@ class RecordedRequest:
     method: str
     path: str
     params: dict[str, str]  # the query string
+    # When it arrived, by the monotonic clock (frozen in tests that freeze time).
+    at: float = field(default=0.0, compare=False)
 
 
 @dataclass(slots=True)
@@ -353,7 +355,9 @@ class FakeFlipsnack:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         """Answer a call."""
         params = dict(request.query)
-        self.requests.append(RecordedRequest(request.method, request.path, params))
+        self.requests.append(
+            RecordedRequest(request.method, request.path, params, _monotonic())
+        )
         if self.delay:
             await asyncio.sleep(self.delay)
 

@@ -4,12 +4,16 @@ from collections.abc import Callable
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.flipsnack.api import FlipsnackClient
 from custom_components.flipsnack.config_flow import account_unique_id
@@ -119,6 +123,7 @@ async def test_user_flow_creates_entry(
 )
 async def test_user_flow_error_then_recovery(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     flipsnack: FakeFlipsnack,
     user_input: dict[str, str],
     break_api: Callable[[FakeFlipsnack], None] | None,
@@ -141,6 +146,9 @@ async def test_user_flow_error_then_recovery(
     assert _suggested_values(result) == user_input
 
     flipsnack.reset()
+    # After a rate limit the key's calls wait the minute Flipsnack asked for.
+    freezer.tick(61)
+    async_fire_time_changed(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], CREDENTIALS
     )

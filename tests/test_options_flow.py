@@ -49,8 +49,11 @@ async def _run[T](
 ) -> T:
     """Await a flow step, then the reload after a saved change and its listing."""
     result = await await_paced(hass, freezer, step)
-    # The reload after a saved change, and the listing it starts.
-    await hass.async_block_till_done(wait_background_tasks=True)
+    # The reload after a saved change, and the listing it starts: their calls wait for
+    # the key's budget, which the calls before the reload still fill.
+    await await_paced(
+        hass, freezer, hass.async_block_till_done(wait_background_tasks=True)
+    )
     return result
 
 

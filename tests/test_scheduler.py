@@ -23,7 +23,9 @@ from custom_components.flipsnack.scheduler import (
     Priority,
     RequestScheduler,
     SchedulerClosedError,
+    SchedulerLease,
     SchedulerStats,
+    async_lease_scheduler,
 )
 
 from . import armed_timers, scheduler_timers
@@ -79,7 +81,7 @@ def _most_in_any_window(starts: Sequence[float], window: float) -> int:
 class _Calls:
     """Makes calls through a scheduler and records when each of their requests starts."""
 
-    def __init__(self, hass: HomeAssistant, scheduler: RequestScheduler) -> None:
+    def __init__(self, hass: HomeAssistant, scheduler: SchedulerLease) -> None:
         self._hass = hass
         self._scheduler = scheduler
         self.t0 = hass.loop.time()
@@ -139,9 +141,9 @@ class _Calls:
 
 
 @pytest.fixture
-def scheduler(hass: HomeAssistant) -> RequestScheduler:
-    """Return a scheduler with the integration's limits."""
-    return RequestScheduler(hass)
+def scheduler(hass: HomeAssistant) -> SchedulerLease:
+    """Return a lease of a key's scheduler with the integration's limits, as an entry has."""
+    return async_lease_scheduler(hass, API_KEY)
 
 
 @pytest.fixture
@@ -164,7 +166,7 @@ def _refused(code: int, status: str) -> Callable[[], Awaitable[None]]:
 async def test_calls_start_at_once_under_the_limits(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """Calls that fit the limits start without any time passing."""
@@ -194,7 +196,7 @@ async def test_calls_start_at_once_under_the_limits(
 async def test_third_call_in_a_second_waits_for_the_next_second(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """The third call within a second starts only after that second, edge included."""
@@ -216,7 +218,7 @@ async def test_third_call_in_a_second_waits_for_the_next_second(
 async def test_21st_call_in_a_minute_waits_for_the_first_to_leave_the_window(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """Twenty calls start two a second; the 21st waits until the first is a minute old."""
@@ -252,7 +254,7 @@ async def test_21st_call_in_a_minute_waits_for_the_first_to_leave_the_window(
 async def test_no_window_ever_holds_more_than_the_limits(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
     arrivals: list[float],
 ) -> None:
@@ -346,7 +348,7 @@ async def test_every_request_of_an_interactive_call_is_interactive(
 async def test_priority_ends_with_the_call(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
     fails: bool,
 ) -> None:
@@ -381,7 +383,7 @@ async def test_priority_ends_with_the_call(
 async def test_rate_limit_error_pauses_every_waiting_call(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
     code: int,
     status: str,
@@ -418,7 +420,7 @@ async def test_rate_limit_error_pauses_every_waiting_call(
 async def test_calls_made_during_a_pause_wait_for_its_end(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """A call made while paused waits, even with the limits far away."""
@@ -437,7 +439,7 @@ async def test_calls_made_during_a_pause_wait_for_its_end(
 async def test_shorter_pause_does_not_cut_a_longer_one(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """A per-second throttle during a per-minute pause leaves the longer pause."""
@@ -457,7 +459,7 @@ async def test_shorter_pause_does_not_cut_a_longer_one(
 
 
 async def test_other_errors_do_not_pause(
-    scheduler: RequestScheduler, calls: _Calls
+    scheduler: SchedulerLease, calls: _Calls
 ) -> None:
     """Only a rate-limit error pauses the calls and lowers the rate."""
 
@@ -476,7 +478,7 @@ async def test_other_errors_do_not_pause(
 async def test_rate_limit_error_lowers_the_rate_for_ten_minutes(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """After a throttle, 10 calls a minute for ten minutes, then 20 again."""
@@ -515,7 +517,7 @@ async def test_rate_limit_error_lowers_the_rate_for_ten_minutes(
 async def test_second_throttle_extends_the_reduced_rate(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """Each throttle counts a pause and keeps the reduced rate ten more minutes."""
@@ -536,7 +538,7 @@ async def test_second_throttle_extends_the_reduced_rate(
 async def test_cancelled_waiter_does_not_use_a_slot(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """A call cancelled while waiting leaves its slot to the next call."""
@@ -566,7 +568,7 @@ async def test_cancelled_waiter_does_not_use_a_slot(
 async def test_request_that_cannot_start_in_time_gives_up(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """With a slot timeout, a request still waiting then raises and leaves the queue."""
@@ -607,7 +609,7 @@ async def test_slot_timeout_bounds_each_request_not_the_call(
 async def test_cancelled_waiter_behind_others_is_skipped(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """A cancelled call in the middle of the queue does not hold up the ones after it."""
@@ -629,7 +631,7 @@ async def test_cancelled_waiter_behind_others_is_skipped(
 async def test_shutdown_cancels_waiters_and_the_timer(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """Unloading cancels the waiting polls and leaves no timer behind."""
@@ -638,7 +640,7 @@ async def test_shutdown_cancels_waiters_and_the_timer(
     assert calls.order == ["call0", "call1"]
     assert len(scheduler_timers(hass)) == 1
 
-    scheduler.async_shutdown()
+    scheduler.async_release()
     await _settle()
     for name in ("call2", "call3", "call4"):
         assert calls.tasks[name].cancelled()
@@ -654,7 +656,7 @@ async def test_shutdown_cancels_waiters_and_the_timer(
 
 
 async def test_shutdown_tells_interactive_waiters_the_entry_went_away(
-    hass: HomeAssistant, scheduler: RequestScheduler, calls: _Calls
+    hass: HomeAssistant, scheduler: SchedulerLease, calls: _Calls
 ) -> None:
     """A flow waiting at unload gets SchedulerClosedError, not a cancellation."""
     calls.make_many(2, prefix="running")
@@ -667,7 +669,7 @@ async def test_shutdown_tells_interactive_waiters_the_entry_went_away(
     await _settle()
     assert scheduler.stats.waiting == 2
 
-    scheduler.async_shutdown()
+    scheduler.async_release()
     await asyncio.wait([poll, flow, gone])
     assert poll.cancelled()
     assert gone.cancelled()
@@ -688,7 +690,7 @@ async def test_shutdown_of_an_idle_scheduler(
     hass: HomeAssistant, scheduler: RequestScheduler
 ) -> None:
     """An entry that made no call unloads cleanly."""
-    scheduler.async_shutdown()
+    scheduler.async_release()
     assert scheduler_timers(hass) == []
     assert scheduler.stats.waiting == 0
 
@@ -696,7 +698,7 @@ async def test_shutdown_of_an_idle_scheduler(
 async def test_stats_count_what_the_scheduler_did(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     calls: _Calls,
 ) -> None:
     """The counters follow the calls, the waits, the last minute and the pauses."""
@@ -766,7 +768,7 @@ async def test_custom_limits(
 async def _drive(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     task: asyncio.Task[object],
 ) -> None:
     """Run a call against the fake, letting simulated time pass while it waits.
@@ -815,7 +817,7 @@ def arrivals(
 def _client(
     flipsnack: FakeFlipsnack,
     session: aiohttp.ClientSession,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
 ) -> FlipsnackClient:
     """Return a client of the fake whose requests wait for the scheduler."""
     return FlipsnackClient(
@@ -832,7 +834,7 @@ async def test_client_paces_every_page_of_a_listing(
     freezer: FrozenDateTimeFactory,
     flipsnack: FakeFlipsnack,
     session: aiohttp.ClientSession,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     arrivals: list[tuple[str, dict[str, str], float]],
 ) -> None:
     """A listing of 300 flipbooks takes six calls, which reach Flipsnack two a second."""
@@ -868,7 +870,7 @@ async def test_client_pauses_after_flipsnack_throttled_it(
     freezer: FrozenDateTimeFactory,
     flipsnack: FakeFlipsnack,
     session: aiohttp.ClientSession,
-    scheduler: RequestScheduler,
+    scheduler: SchedulerLease,
     arrivals: list[tuple[str, dict[str, str], float]],
 ) -> None:
     """After code 32 from Flipsnack, the next call reaches it a minute later."""

@@ -416,7 +416,8 @@ async def test_cache_goes_with_a_reload(
 ) -> None:
     """New credentials reload the entry; nothing fetched before is reused."""
     await _get(hass, freezer, flipbook=PRICES)
-    assert await hass.config_entries.async_reload(ENTRY_ID)
+    # The reload's calls wait for the key's budget, which the action still fills.
+    assert await await_paced(hass, freezer, hass.config_entries.async_reload(ENTRY_ID))
     await hass.async_block_till_done()
     flipbooks.requests.clear()
 

@@ -17,7 +17,7 @@ from .devices import (
 from .environment import async_create_client
 from .flipbook_store import flipbook_store
 from .runtime_data import FlipsnackConfigEntry, FlipsnackData
-from .scheduler import RequestScheduler
+from .scheduler import async_lease_scheduler
 from .services import async_setup_services
 from .webhook import async_setup_lead_webhook
 from .webhook_url import async_remove_webhook_url
@@ -37,14 +37,15 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> bool:
     """Set up Flipsnack from a config entry."""
-    scheduler = RequestScheduler(hass)
+    # The key's budget outlives this load: a reload counts the calls made before it.
+    scheduler = async_lease_scheduler(hass, entry.data[CONF_API_KEY])
+    entry.async_on_unload(scheduler.async_release)
     client = async_create_client(
         hass,
         entry.data[CONF_API_KEY],
         entry.data[CONF_API_SECRET],
         request_gate=scheduler.async_wait_for_slot,
     )
-    entry.async_on_unload(scheduler.async_shutdown)
 
     account = FlipsnackAccountCoordinator(hass, entry, client, scheduler)
     await account.async_config_entry_first_refresh()

@@ -19,6 +19,7 @@ from .const import API_GUIDE_URL, CONF_API_SECRET, DOMAIN, LOGGER
 from .environment import async_create_client
 from .errors import form_error
 from .options_flow import FlipsnackOptionsFlow
+from .scheduler import Priority, async_lease_scheduler
 
 _SECRET_SELECTOR = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="off")
@@ -145,17 +146,24 @@ class FlipsnackConfigFlow(ConfigFlow, domain=DOMAIN):
         errors = {field: "empty" for field, value in credentials.items() if not value}
         if errors:
             return credentials, errors
+        # The check counts against the key's budget, like every other call with it.
+        scheduler = async_lease_scheduler(self.hass, credentials[CONF_API_KEY])
         client = async_create_client(
-            self.hass, credentials[CONF_API_KEY], credentials[CONF_API_SECRET]
+            self.hass,
+            credentials[CONF_API_KEY],
+            credentials[CONF_API_SECRET],
+            request_gate=scheduler.async_wait_for_slot,
         )
         try:
-            await client.user_stats()
+            await scheduler.async_call(client.user_stats, priority=Priority.INTERACTIVE)
         except FlipsnackError as err:
             key = form_error(err, "the credential check")
             return credentials, {_ERROR_FIELDS.get(key, "base"): key}
         except Exception:  # noqa: BLE001 - shown as "unknown", logged with its traceback
             LOGGER.exception("Unexpected error while checking Flipsnack credentials")
             return credentials, {"base": "unknown"}
+        finally:
+            scheduler.async_release()
         return credentials, {}
 
     def _async_show_credentials_form(

@@ -41,7 +41,7 @@ from .flipbook_store import (
     flipbook_store,
     stored_for_same_settings,
 )
-from .scheduler import RequestScheduler
+from .scheduler import SchedulerLease
 
 # However long an update took, the next one leaves the scheduler this much room.
 MIN_UPDATE_GAP = timedelta(seconds=10)
@@ -57,7 +57,7 @@ class FlipsnackAccountCoordinator(DataUpdateCoordinator[UserStats]):
         hass: HomeAssistant,
         entry: ConfigEntry,
         client: FlipsnackClient,
-        scheduler: RequestScheduler,
+        scheduler: SchedulerLease,
     ) -> None:
         """Create the coordinator of the account totals."""
         super().__init__(
@@ -96,7 +96,7 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         hass: HomeAssistant,
         entry: ConfigEntry,
         client: FlipsnackClient,
-        scheduler: RequestScheduler,
+        scheduler: SchedulerLease,
         *,
         tracking: Tracking,
         chosen: Iterable[str] = (),

@@ -7,7 +7,7 @@ from homeassistant.config_entries import ConfigEntry
 from .action_cache import ActionCache
 from .api import FlipsnackClient
 from .coordinator import FlipsnackAccountCoordinator, FlipsnackFlipbooksCoordinator
-from .scheduler import RequestScheduler
+from .scheduler import SchedulerLease
 from .webhook import LeadWebhook
 
 type FlipsnackConfigEntry = ConfigEntry[FlipsnackData]
@@ -18,7 +18,7 @@ class FlipsnackData:
     """What a loaded Flipsnack entry holds while it runs."""
 
     client: FlipsnackClient
-    scheduler: RequestScheduler
+    scheduler: SchedulerLease
     account_device_id: str
     account: FlipsnackAccountCoordinator
     # None while the entry tracks no flipbooks: then no call is made for them.

@@ -3,7 +3,9 @@
 Flipsnack allows 60 calls a minute and 5 a second per API key (older docs: 30 and 3), and
 the customer's own tools share that budget. Every call the integration makes, polling, flows
 and actions alike, waits here for a slot, so no number of flipbooks can make the integration
-exceed its share.
+exceed its share. The scheduler of a key lives in hass.data for as long as anything uses the
+key, so the calls of an entry that just reloaded, or of the flow that just checked the key,
+still count against the calls that follow.
 """
 
 import asyncio
@@ -13,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
+import hashlib
 import heapq
 import itertools
 import math
@@ -20,9 +23,10 @@ from typing import Final
 
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
+from homeassistant.util.hass_dict import HassKey
 
 from .api import FlipsnackRateLimitError
-from .const import LOGGER
+from .const import DOMAIN, LOGGER
 
 # The integration's share of Flipsnack's limits: a third of the current per-minute limit
 # and two thirds of the older one, so the customer's own tools keep room under both.
@@ -59,6 +63,10 @@ class SchedulerClosedError(Exception):
     """The entry unloaded while a call waited for its slot."""
 
 
+# The schedulers of the API keys in use, by a digest of the key.
+_SCHEDULERS: HassKey[dict[str, RequestScheduler]] = HassKey(f"{DOMAIN}_schedulers")
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SchedulerStats:
     """What the scheduler has done, for diagnostics and benchmarks."""
@@ -88,7 +96,7 @@ class RequestScheduler:
         # The clock of the timers that wake the scheduler up.
         self._clock = hass.loop.time
         self._started: deque[float] = deque()
-        self._waiting: list[tuple[Priority, int, asyncio.Future[None]]] = []
+        self._waiting: list[tuple[Priority, int, asyncio.Future[None], object]] = []
         self._order = itertools.count()
         self._paused_until = 0.0
         self._reduced_until = 0.0
@@ -96,6 +104,8 @@ class RequestScheduler:
         self._pauses = 0
         self._cancel_timer: CALLBACK_TYPE | None = None
         self._timer_job = HassJob(self._on_timer, "flipsnack request scheduler")
+        # How many leases use the scheduler: loaded entries and running flows.
+        self.leases = 0
 
     async def async_call[T](
         self,
@@ -130,10 +140,14 @@ class RequestScheduler:
             _SLOT_TIMEOUT.reset(timeout_token)
             _PRIORITY.reset(priority_token)
 
-    async def async_wait_for_slot(self) -> None:
-        """Wait until one more request fits; the client awaits this before each one."""
+    async def async_wait_for_slot(self, owner: object = None) -> None:
+        """Wait until one more request fits; the client awaits this before each one.
+
+        Args:
+            owner: Who waits, so that async_cancel can give up its requests.
+        """
         slot: asyncio.Future[None] = self._hass.loop.create_future()
-        heapq.heappush(self._waiting, (_PRIORITY.get(), next(self._order), slot))
+        heapq.heappush(self._waiting, (_PRIORITY.get(), next(self._order), slot, owner))
         self._grant_slots()
         # A timeout cancels the slot, and cancelled slots are skipped when granting.
         async with asyncio.timeout(_SLOT_TIMEOUT.get()):
@@ -146,20 +160,28 @@ class RequestScheduler:
         return SchedulerStats(
             calls=self._calls,
             calls_last_minute=sum(1 for t in self._started if t > now - 60),
-            waiting=sum(1 for *_, slot in self._waiting if not slot.done()),
+            waiting=sum(1 for _, _, slot, _ in self._waiting if not slot.done()),
             pauses=self._pauses,
             calls_per_minute=self._current_calls_per_minute(now),
             paused_for=max(0.0, self._paused_until - now),
         )
 
+    @property
+    def idle(self) -> bool:
+        """Whether nothing uses the scheduler and forgetting it loses nothing."""
+        now = self._clock()
+        return (
+            self.leases == 0
+            and not self._waiting
+            and (not self._started or self._started[-1] <= now - 60 - _WINDOW_MARGIN)
+            and now >= max(self._paused_until, self._reduced_until)
+        )
+
     @callback
-    def async_shutdown(self) -> None:
-        """Cancel the waiting calls and the timer, when the entry unloads."""
-        if self._cancel_timer is not None:
-            self._cancel_timer()
-            self._cancel_timer = None
-        for priority, _, slot in self._waiting:
-            if slot.done():
+    def async_cancel(self, owner: object) -> None:
+        """Give up the requests owner waits with, when its entry unloads."""
+        for priority, _, slot, slot_owner in self._waiting:
+            if slot.done() or slot_owner is not owner:
                 continue
             if priority is Priority.INTERACTIVE:
                 # A flow or an action waits outside the entry's own tasks: it is told
@@ -167,7 +189,8 @@ class RequestScheduler:
                 slot.set_exception(SchedulerClosedError())
             else:
                 slot.cancel()
-        self._waiting.clear()
+        # The cancelled slots leave the queue as they come up; an empty one needs no timer.
+        self._grant_slots()
 
     def _current_calls_per_minute(self, now: float) -> int:
         if now < self._reduced_until:
@@ -203,10 +226,14 @@ class RequestScheduler:
             if delay > 0:
                 self._wake_in(delay)
                 return
-            _, _, slot = heapq.heappop(self._waiting)
+            _, _, slot, _ = heapq.heappop(self._waiting)
             self._started.append(now)
             self._calls += 1
             slot.set_result(None)
+        # Nothing waits: no timer either.
+        if self._cancel_timer is not None:
+            self._cancel_timer()
+            self._cancel_timer = None
 
     def _delay_until_free(self, now: float) -> float:
         """Return how long the next call must wait, 0 if it may start now."""
@@ -230,3 +257,66 @@ class RequestScheduler:
         self._cancel_timer = async_call_later(
             self._hass, math.ceil(delay * 1000) / 1000, self._timer_job
         )
+
+
+class SchedulerLease:
+    """One user of an API key's scheduler: a loaded entry, or a flow checking the key.
+
+    Its requests wait in the key's queue, and go when the lease ends.
+    """
+
+    def __init__(self, hass: HomeAssistant, scheduler: RequestScheduler) -> None:
+        """Use scheduler until async_release."""
+        self._hass = hass
+        self._scheduler = scheduler
+        scheduler.leases += 1
+
+    @property
+    def stats(self) -> SchedulerStats:
+        """Return the counters of the key's scheduler."""
+        return self._scheduler.stats
+
+    async def async_call[T](
+        self,
+        call: Callable[[], Awaitable[T]],
+        *,
+        priority: Priority = Priority.BACKGROUND,
+        slot_timeout: float | None = None,
+    ) -> T:
+        """Make a call of a client whose request gate is this lease's; see the scheduler."""
+        return await self._scheduler.async_call(
+            call, priority=priority, slot_timeout=slot_timeout
+        )
+
+    async def async_wait_for_slot(self) -> None:
+        """Wait for the slot of one request: the request gate of the lease's client."""
+        await self._scheduler.async_wait_for_slot(self)
+
+    @callback
+    def async_release(self) -> None:
+        """End the lease: its waiting requests give up, and an idle scheduler goes."""
+        self._scheduler.leases -= 1
+        self._scheduler.async_cancel(self)
+        _async_forget_idle(self._hass)
+
+
+@callback
+def async_lease_scheduler(hass: HomeAssistant, api_key: str) -> SchedulerLease:
+    """Return a lease of the scheduler of api_key, made on its first use."""
+    schedulers = hass.data.setdefault(_SCHEDULERS, {})
+    key = hashlib.sha256(api_key.encode()).hexdigest()
+    if (scheduler := schedulers.get(key)) is None:
+        scheduler = schedulers[key] = RequestScheduler(hass)
+    return SchedulerLease(hass, scheduler)
+
+
+@callback
+def _async_forget_idle(hass: HomeAssistant) -> None:
+    """Forget the schedulers of keys nothing uses whose last minute is over.
+
+    One whose last minute is not over yet stays until a later lease ends, so that a key
+    used again soon finds its recent calls.
+    """
+    schedulers = hass.data.get(_SCHEDULERS, {})
+    for key in [key for key, scheduler in schedulers.items() if scheduler.idle]:
+        del schedulers[key]
