@@ -7,7 +7,7 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.entity_registry import RegistryEntryDisabler
 from homeassistant.util import dt as dt_util
@@ -177,17 +177,42 @@ async def test_restart_shows_the_last_figures_without_calls_per_flipbook(
     freezer: FrozenDateTimeFactory,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """After a reload the stored figures show at once, and only the account is polled."""
+    """At a start of Home Assistant the stored figures and a recent listing serve."""
     entry = _entry(tracking="all")
     await _set_up(hass, freezer, entry)
     await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL + timedelta(seconds=5))
     flipbooks.requests.clear()
 
+    hass.set_state(CoreState.starting)
     await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
+    hass.set_state(CoreState.running)
 
     assert _actions(flipbooks) == ["user.getStats"]
     assert _state(hass, entity_registry, f"{ENTRY_ID}_{CATALOG}_views") == "120"
+
+
+async def test_reload_shows_the_last_figures_and_lists_again(
+    hass: HomeAssistant,
+    flipbooks: FakeFlipsnack,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A reload shows the stored figures at once and follows Flipsnack's list at once."""
+    entry = _entry(tracking="all")
+    await _set_up(hass, freezer, entry)
+    await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL + timedelta(seconds=5))
+    flipbooks.add_flipbook(API_KEY, hash="new-one", title="Autumn catalog")
+    flipbooks.requests.clear()
+
+    await hass.config_entries.async_reload(entry.entry_id)
+    await advance_time(hass, freezer, timedelta(seconds=5))
+
+    # The listing, and no call per flipbook: their figures are recent.
+    assert _actions(flipbooks) == ["user.getStats", "collection.getList"]
+    assert _state(hass, entity_registry, f"{ENTRY_ID}_{CATALOG}_views") == "120"
+    assert _flipbook_device(device_registry, "new-one") is not None
 
 
 async def test_new_flipbook_gets_its_device_without_a_reload(

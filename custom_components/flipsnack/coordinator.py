@@ -6,7 +6,7 @@ from functools import partial
 from typing import override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CoreState, HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -123,12 +123,18 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         return flipbook_cycle(len(self.data.flipbooks))
 
     async def async_load(self) -> None:
-        """Show the flipbooks and figures of the last run, without calling Flipsnack."""
+        """Show the flipbooks and figures of the last run, without calling Flipsnack.
+
+        A set-up while Home Assistant runs (a reload, an options change) lists the
+        flipbooks again at once: users reload to make an integration look again. Only
+        a start of Home Assistant keeps a listing that is recent enough.
+        """
         stored = await self._store.async_load()
         data = FlipbooksData()
+        self._listing_wanted = self.hass.state is CoreState.running
         if stored is not None:
             data = data_from_store(stored)
-            self._listing_wanted = not stored_for_same_settings(
+            self._listing_wanted |= not stored_for_same_settings(
                 stored, tracking=self.tracking, chosen=self._chosen
             )
         data.flipbooks = self._tracked(data.flipbooks)
