@@ -22,11 +22,22 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed_exact,
 )
 
-from custom_components.flipsnack.const import CONF_TRACKING, DOMAIN, Tracking
-from custom_components.flipsnack.coordinator import FlipsnackFlipbooksCoordinator
-from tests import _settle, advance_time
+from tests import _settle, advance_time, cloud_stub
 from tests.const import API_KEY, API_SECRET
 from tests.fake_flipsnack import FakeAccount, FakeFlipsnack
+
+# Importing tests installed the stand-in of Home Assistant Cloud, which the integration
+# imports, where cloud's own requirements are not installed.
+cloud_stub.install_if_needed()
+
+from custom_components.flipsnack.const import (  # noqa: E402 - after the stand-in
+    CONF_TRACKING,
+    DOMAIN,
+    Tracking,
+)
+from custom_components.flipsnack.coordinator import (  # noqa: E402 - after the stand-in
+    FlipsnackFlipbooksCoordinator,
+)
 
 # Edges of a window count: a call exactly 60 s after another shares its window.
 _EDGE = 1e-6
