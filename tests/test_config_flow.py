@@ -275,21 +275,22 @@ async def test_user_flow_unexpected_exception_is_logged(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-@pytest.mark.usefixtures("flipsnack")
 async def test_user_flow_already_configured(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
 ) -> None:
-    """The same API key cannot be added twice."""
+    """The same API key cannot be added twice, and that costs no call to Flipsnack."""
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], CREDENTIALS
+        result["flow_id"], {**CREDENTIALS, CONF_API_KEY: f" {API_KEY} "}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    # The unique id comes from the key alone: the duplicate is known before any call.
+    assert flipsnack.requests == []
 
 
 async def test_reauth_with_new_secret(

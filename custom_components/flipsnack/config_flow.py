@@ -65,11 +65,13 @@ class FlipsnackConfigFlow(ConfigFlow, domain=DOMAIN):
         """Add a Flipsnack account."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            credentials, errors = await self._async_check_credentials(user_input)
-            if not errors:
-                api_key = credentials[CONF_API_KEY]
+            if api_key := user_input[CONF_API_KEY].strip():
+                # The unique id comes from the key alone: an account already configured
+                # costs no call.
                 await self.async_set_unique_id(account_unique_id(api_key))
                 self._abort_if_unique_id_configured()
+            credentials, errors = await self._async_check_credentials(user_input)
+            if not errors:
                 return self.async_create_entry(
                     title=account_title(api_key), data=credentials
                 )

@@ -66,7 +66,24 @@ def test_user_stats_accept_integral_numbers(value: Any, expected: int) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [-1, "-3", 1.5, "1.5", "abc", "", True, False, None, [], {}, "nan", "inf"],
+    [
+        -1,
+        "-3",
+        1.5,
+        "1.5",
+        "abc",
+        "",
+        True,
+        False,
+        None,
+        [],
+        {},
+        "nan",
+        "inf",
+        # Read in bounded time: the exponent alone says it is no count.
+        "1e1000000",
+        "1e999999999999",
+    ],
 )
 def test_user_stats_reject_what_is_no_count(value: Any) -> None:
     """A negative, fractional or non-numeric value names the field."""

@@ -8,6 +8,8 @@ from typing import Any, Final, Self
 
 from .exceptions import FlipsnackResponseError
 
+# The most digits a count may have; more is no count Flipsnack would send.
+_MAX_DIGITS: Final = 30
 # Errors show at most this many characters of a value they quote.
 _PREVIEW_LENGTH: Final = 40
 
@@ -312,7 +314,11 @@ def _as_integer(value: object) -> int | None:
         number = Decimal(value)
     except InvalidOperation:
         return None
-    if not number.is_finite() or number != number.to_integral_value():
+    # A count has a few dozen digits at most. Checked before any arithmetic, which on a
+    # text such as "1e1000000" would hold the event loop for seconds or hours.
+    if not number.is_finite() or number.adjusted() > _MAX_DIGITS:
+        return None
+    if number != number.to_integral_value():
         return None
     return int(number)
 
