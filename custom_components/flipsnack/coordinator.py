@@ -35,10 +35,10 @@ from .errors import update_error
 from .flipbook_store import (
     FetchedFigures,
     FlipbooksData,
+    FlipbookStore,
     StoredFlipbooks,
     data_from_store,
     data_to_store,
-    flipbook_store,
     stored_for_same_settings,
 )
 from .scheduler import SchedulerLease
@@ -113,7 +113,7 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         self._scheduler = scheduler
         self.tracking = tracking
         self._chosen = list(dict.fromkeys(chosen))
-        self._store = flipbook_store(hass, entry)
+        self._store = FlipbookStore(hass, entry, self._data_to_store)
         self._listing_wanted = False
         self._listing_failed_at: datetime | None = None
 
@@ -179,7 +179,7 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
             self.async_update_listeners()
             raise update_error(err) from err
         finally:
-            self._store.async_delay_save(self._data_to_store, 30)
+            self._store.async_save_if_changed()
             # The next update is timed from the end of this one; paced calls make an
             # update last seconds, so start the next one a minute after this began
             # to keep the rotation at its rate a minute.
@@ -191,9 +191,13 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
 
     @override
     async def async_shutdown(self) -> None:
-        """Write the latest figures to disk before the entry unloads."""
+        """Write the latest figures to disk before the entry unloads, and then no more.
+
+        An update cancelled by the unload ends after this; the entry may be removed by
+        then, and its store must not come back.
+        """
         await super().async_shutdown()
-        await self._store.async_save(self._data_to_store())
+        await self._store.async_close()
 
     async def _async_list_flipbooks(self) -> None:
         """Take the tracked flipbooks from a complete listing, and follow it."""
