@@ -1,6 +1,7 @@
 """Coordinators: the account totals, and the tracked flipbooks with their figures."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import override
@@ -45,6 +46,14 @@ from .scheduler import SchedulerLease
 
 # However long an update took, the next one leaves the scheduler this much room.
 MIN_UPDATE_GAP = timedelta(seconds=10)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _FailedListing:
+    """The last listing of the flipbooks, which failed."""
+
+    error: FlipsnackError
+    at: datetime
 
 
 class FlipsnackAccountCoordinator(DataUpdateCoordinator[UserStats]):
@@ -115,7 +124,7 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         self._chosen = list(dict.fromkeys(chosen))
         self._store = FlipbookStore(hass, entry, self._data_to_store)
         self._listing_wanted = False
-        self._listing_failed_at: datetime | None = None
+        self._failed_listing: _FailedListing | None = None
 
     @property
     def cycle(self) -> timedelta:
@@ -145,7 +154,8 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
     def listing_due(self) -> bool:
         """Whether the next update lists the flipbooks instead of refreshing figures."""
         now = dt_util.utcnow()
-        if self._listing_failed_at and now - self._listing_failed_at < LISTING_RETRY:
+        failed = self._failed_listing
+        if failed is not None and now - failed.at < LISTING_RETRY:
             # Meanwhile the figures of the flipbooks already known go on.
             return False
         listed_at = self.data.listed_at
@@ -166,7 +176,12 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
 
     @override
     async def _async_update_data(self) -> FlipbooksData:
-        """List the flipbooks when due, otherwise refresh the figures that are due."""
+        """List the flipbooks when due, otherwise refresh the figures that are due.
+
+        The update fails while the last listing failed, even when it refreshed figures:
+        the flipbooks are back only with a listing, so an outage is logged once, and
+        its end once, whatever updates come between.
+        """
         started = self.hass.loop.time()
         try:
             if self.listing_due:
@@ -187,6 +202,10 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
             self.update_interval = max(
                 MIN_UPDATE_GAP, FLIPBOOK_UPDATE_INTERVAL - elapsed
             )
+        if (failed := self._failed_listing) is not None:
+            # The figures this update refreshed show all the same.
+            self.async_update_listeners()
+            raise update_error(failed.error, repeated=True) from failed.error
         return self.data
 
     @override
@@ -203,10 +222,10 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         """Take the tracked flipbooks from a complete listing, and follow it."""
         try:
             listing = await self._scheduler.async_call(self._client.collections)
-        except FlipsnackError:
-            self._listing_failed_at = dt_util.utcnow()
+        except FlipsnackError as err:
+            self._failed_listing = _FailedListing(error=err, at=dt_util.utcnow())
             raise
-        self._listing_failed_at = None
+        self._failed_listing = None
         # Editable flipbooks are never tracked: their hash changes when published.
         published = self._tracked(
             {flipbook.hash: flipbook for flipbook in listing if flipbook.published}
