@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import timedelta
+import itertools
 import logging
 
 from freezegun.api import FrozenDateTimeFactory
@@ -14,6 +15,7 @@ from custom_components.flipsnack.const import (
     FLIPBOOK_UPDATE_INTERVAL,
     LISTING_INTERVAL,
     LISTING_RETRY,
+    REFUSED_FIGURES_MAX_BACKOFF,
     Tracking,
 )
 
@@ -155,3 +157,79 @@ async def test_a_throttled_listing_brings_only_its_own_retry_forward(
     assert listings >= 2
     assert _logged(caplog, logging.DEBUG, "Retry after triggered") == listings
     assert _logged(caplog, logging.ERROR, FLIPBOOKS_FAILED) == 1
+
+
+def _stats_of(fake: FakeFlipsnack, flipbook_hash: str) -> list[float]:
+    """Return when the fake was asked for a flipbook's figures."""
+    return [
+        request.at
+        for request in fake.requests
+        if request.params["action"] == GET_STATS
+        and request.params.get("collectionHash") == flipbook_hash
+    ]
+
+
+def _listings(fake: FakeFlipsnack) -> int:
+    return sum(1 for request in fake.requests if request.params["action"] == GET_LIST)
+
+
+@pytest.mark.parametrize(
+    ("code", "status"), [(43, "Forbidden"), (46, "Invalid collection hash")]
+)
+async def test_figures_refused_for_a_listed_flipbook_are_asked_less_and_less(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+    code: int,
+    status: str,
+) -> None:
+    """A flipbook still listed but refused is asked again after a cycle, then doubling.
+
+    The first refusal asks for a listing, which keeps the flipbook; after that only the
+    regular listings look again. The other flipbook goes on as usual, and the refused
+    one's figures come back once Flipsnack answers again.
+    """
+    coordinator = entry.runtime_data.flipbooks
+    assert coordinator is not None
+    flipsnack.stats_errors[CATALOG] = FakeApiError(code, status)
+
+    await advance_time(hass, freezer, timedelta(hours=8))
+
+    asked = _stats_of(flipsnack, CATALOG)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(asked)]
+    cycle = coordinator.cycle.total_seconds()
+    # Eight cycles are four hours, the longest wait.
+    assert [round(gap / cycle) for gap in gaps] == [1, 2, 4, 8]
+    assert _listings(flipsnack) <= timedelta(hours=8) / LISTING_INTERVAL + 1
+    assert len(_stats_of(flipsnack, PRICES)) >= timedelta(hours=8) / coordinator.cycle
+    assert coordinator.figures_of(CATALOG) is None
+    assert CATALOG in coordinator.data.flipbooks
+
+    flipsnack.stats_errors.clear()
+    await advance_time(hass, freezer, REFUSED_FIGURES_MAX_BACKOFF)
+
+    figures = coordinator.figures_of(CATALOG)
+    assert figures is not None
+    assert figures.views == 120
+
+
+async def test_the_back_off_stops_at_its_longest(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+) -> None:
+    """However long the figures are refused, they are asked for again this often."""
+    coordinator = entry.runtime_data.flipbooks
+    assert coordinator is not None
+    flipsnack.stats_errors[CATALOG] = FakeApiError(46, "Invalid collection hash")
+
+    await advance_time(hass, freezer, timedelta(hours=24))
+
+    asked = _stats_of(flipsnack, CATALOG)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(asked)]
+    longest = REFUSED_FIGURES_MAX_BACKOFF.total_seconds()
+    assert max(gaps) <= longest + FLIPBOOK_UPDATE_INTERVAL.total_seconds()
+    assert gaps[-2] >= longest
+    assert len(asked) <= 9

@@ -26,6 +26,7 @@ from .const import (
     LISTING_INTERVAL,
     LISTING_RETRY,
     LOGGER,
+    REFUSED_FIGURES_MAX_BACKOFF,
     SCAN_INTERVAL,
     STALE_AFTER_CYCLES,
     Tracking,
@@ -54,6 +55,14 @@ class _FailedListing:
 
     error: FlipsnackError
     at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _RefusedFigures:
+    """Flipsnack refused a listed flipbook's figures, and when to ask again."""
+
+    wait: timedelta
+    ask_again_at: datetime
 
 
 class FlipsnackAccountCoordinator(DataUpdateCoordinator[UserStats]):
@@ -125,6 +134,7 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         self._store = FlipbookStore(hass, entry, self._data_to_store)
         self._listing_wanted = False
         self._failed_listing: _FailedListing | None = None
+        self._refused: dict[str, _RefusedFigures] = {}
 
     @property
     def cycle(self) -> timedelta:
@@ -239,6 +249,11 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         }
         data.listed_at = dt_util.utcnow()
         self._listing_wanted = False
+        self._refused = {
+            flipbook_hash: refused
+            for flipbook_hash, refused in self._refused.items()
+            if flipbook_hash in published
+        }
         self._async_remove_untracked_devices()
         async_rename_flipbook_devices(self.hass, self.config_entry, published.values())
 
@@ -252,7 +267,11 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         wanted = {
             context
             for context in self.async_contexts()
-            if isinstance(context, str) and context in data.flipbooks
+            if isinstance(context, str)
+            and context in data.flipbooks
+            and not (
+                (refused := self._refused.get(context)) and now < refused.ask_again_at
+            )
         }
         fetched_at = {
             flipbook_hash: figures.fetched_at
@@ -278,14 +297,36 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
                     partial(self._client.collection_stats, flipbook_hash)
                 )
             except FlipsnackFlipbookNotFoundError:
-                # Deleted or moved: the next listing decides whether it goes.
-                LOGGER.debug("A tracked flipbook is gone; listing the flipbooks again")
                 data.figures.pop(flipbook_hash, None)
-                self._listing_wanted = True
+                self._refuse(flipbook_hash, cycle)
                 continue
+            self._refused.pop(flipbook_hash, None)
             data.figures[flipbook_hash] = FetchedFigures(
                 figures=stats.figures(), fetched_at=dt_util.utcnow()
             )
+
+    def _refuse(self, flipbook_hash: str, cycle: timedelta) -> None:
+        """Ask for a refused flipbook's figures again later, each time later still.
+
+        The first refusal lists the flipbooks again at once: a deleted flipbook goes
+        with that listing. One that the listing keeps, but whose figures Flipsnack
+        goes on refusing, must not cost a listing and a call every other minute.
+        """
+        refused = self._refused.get(flipbook_hash)
+        if refused is None:
+            LOGGER.debug("A tracked flipbook is gone; listing the flipbooks again")
+            self._listing_wanted = True
+            wait = cycle
+        else:
+            wait = min(refused.wait * 2, REFUSED_FIGURES_MAX_BACKOFF)
+            LOGGER.debug(
+                "Flipsnack still refuses the figures of a listed flipbook; asking"
+                " again in %s",
+                wait,
+            )
+        self._refused[flipbook_hash] = _RefusedFigures(
+            wait=wait, ask_again_at=dt_util.utcnow() + wait
+        )
 
     @callback
     def _async_remove_untracked_devices(self) -> None:
