@@ -261,7 +261,23 @@ class OverheadResult:
         return statistics.median(self.integration) / statistics.median(self.raw)
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoreResult:
+    """How often the flipbook figures were written to disk."""
+
+    flipbooks: int
+    growing: bool  # whether every flipbook's figures grew every minute
+    simulated_hours: float  # measured, after the first hour
+    writes: int
+
+    @property
+    def per_hour(self) -> float:
+        """Return the writes per simulated hour."""
+        return self.writes / self.simulated_hours
+
+
 # Where the benchmarks leave their results for the report at the end of the session.
 SCALE_RESULTS = pytest.StashKey[list[ScaleResult]]()
 MEMORY_RESULTS = pytest.StashKey[list[MemoryResult]]()
 OVERHEAD_RESULTS = pytest.StashKey[list[OverheadResult]]()
+STORE_RESULTS = pytest.StashKey[list[StoreResult]]()

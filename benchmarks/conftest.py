@@ -15,11 +15,13 @@ from . import (
     MEMORY_RESULTS,
     OVERHEAD_RESULTS,
     SCALE_RESULTS,
+    STORE_RESULTS,
     MemoryResult,
     OverheadResult,
     ScaleResult,
     Spread,
     Stepping,
+    StoreResult,
 )
 
 
@@ -76,6 +78,8 @@ def pytest_terminal_summary(
         _print_scale(terminalreporter, scale, memory)
     if overhead := config.stash.get(OVERHEAD_RESULTS, None):
         _print_overhead(terminalreporter, overhead)
+    if store := config.stash.get(STORE_RESULTS, None):
+        _print_store(terminalreporter, store)
 
 
 def _table(
@@ -214,3 +218,27 @@ def _print_overhead(
             f" raw signed GET {statistics.median(r.raw) * 1e6:.0f} µs"
             f" ({statistics.mean(r.raw) * 1e6:.0f}); ratio {r.ratio:.2f}"
         )
+
+
+def _print_store(
+    reporter: pytest.TerminalReporter, results: Sequence[StoreResult]
+) -> None:
+    reporter.write_sep("=", "flipbook figures written to disk")
+    reporter.write_line(
+        "Writes of .storage/flipsnack.<entry id>.flipbooks after the first hour, in"
+        " simulated time; growing: every flipbook's figures grow every minute."
+    )
+    _table(
+        reporter,
+        ("flipbooks", "figures", "simulated h", "writes", "writes per hour"),
+        [
+            (
+                str(r.flipbooks),
+                "growing" if r.growing else "still",
+                f"{r.simulated_hours:.1f}",
+                str(r.writes),
+                f"{r.per_hour:.1f}",
+            )
+            for r in sorted(results, key=lambda r: (r.flipbooks, r.growing))
+        ],
+    )

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import storage
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -67,6 +68,16 @@ async def advance_time(
         async_fire_time_changed(hass)
         waiting = await _settle(hass)
         remaining -= step
+
+
+def store_writes(key: str) -> int:
+    """Count the writes of the store with this key since the test began.
+
+    Home Assistant's test plugin replaces the writing of every store with a mock, which
+    keeps its calls.
+    """
+    write = storage.Store._async_write_data  # type: ignore[attr-defined]
+    return sum(1 for call in write.call_args_list if call.args[0].key == key)
 
 
 def answer_with_code(code: int, status: str) -> Callable[[FakeFlipsnack], None]:

@@ -46,6 +46,9 @@ FLIPBOOK_UPDATE_INTERVAL: Final = timedelta(minutes=1)
 FLIPBOOK_CALLS_PER_MINUTE: Final = 15
 # Each flipbook is refreshed at most this often, however few there are.
 MIN_FLIPBOOK_CYCLE: Final = timedelta(minutes=30)
+# A tracked flipbook whose figures Flipsnack refuses (codes 43 and 46) while the listing
+# still has it is asked again after a cycle, then after twice as long each time, up to this.
+REFUSED_FIGURES_MAX_BACKOFF: Final = timedelta(hours=4)
 # Figures older than this many cycles are too old to show.
 STALE_AFTER_CYCLES: Final = 3
 
