@@ -14,7 +14,8 @@ them runs the statistics rotation at once, rather than a minute later, and every
 show its flipbook's figures. Turning lead forms on must work on plain HTTP (Home Assistant runs
 in demo mode) and show the webhook URL; the demo's send-lead command posts a lead there, which
 the Lead form entity must fire with. The flipbook figures must have survived that reload.
-Finally the log must hold no error about the integration.
+Finally the log must hold no error about the integration, and no report of a deprecated or
+wrong use by it (scripts/deprecations.py).
 
     python -m scripts.check_develop
 """
@@ -29,6 +30,7 @@ import tempfile
 from typing import Any
 import urllib.parse
 
+from scripts.deprecations import deprecation_reports_in_log
 from scripts.harness import (
     CONFIG_FLOWS,
     NO_VALUE,
@@ -268,14 +270,23 @@ def check_flipbooks_and_leads(sandbox: Sandbox) -> None:
 
 
 def check_log(log: Path) -> None:
-    """Fail if Home Assistant logged an error about the integration."""
+    """Fail if Home Assistant logged a problem with the integration.
+
+    Problems are errors about the integration and reports of its deprecated or wrong use.
+    """
+    lines = log.read_text(encoding="utf-8").splitlines()
     errors = [
         line
-        for line in log.read_text(encoding="utf-8").splitlines()
+        for line in lines
         if "flipsnack" in line and (" ERROR " in line or " CRITICAL " in line)
     ]
     if errors:
         raise HarnessError("errors about flipsnack in the log:\n" + "\n".join(errors))
+    if reports := deprecation_reports_in_log("\n".join(lines)):
+        raise HarnessError(
+            "Home Assistant reported a deprecated or wrong use by the integration:\n"
+            + "\n".join(reports)
+        )
 
 
 def check(sandbox: Sandbox) -> None:
