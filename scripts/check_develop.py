@@ -16,10 +16,10 @@ in demo mode) and show the webhook URL; the demo's send-lead command posts a lea
 the Lead form entity must fire with. The flipbook figures must have survived that reload.
 The first "Add integration" must show its form within 5 seconds, and Home Assistant must
 install no package while it runs: scripts/setup installs beforehand what it would
-(requirements_dev.txt). Finally the log must hold no error about
+(requirements_dev.txt, requirements_newest.txt). Finally the log must hold no error about
 the integration, and no report of a deprecated or wrong use by it (scripts/deprecations.py).
 
-    python -m scripts.check_develop
+    python -m scripts.check_develop [--hass .venv-newest/bin/hass]
 """
 
 import argparse
@@ -308,7 +308,8 @@ def check_log(log: Path) -> None:
     if installs := run_time_installs(log):
         raise HarnessError(
             f"Home Assistant installed {', '.join(installs)} while it ran: pin them"
-            " in requirements_dev.txt, which scripts/setup --develop installs beforehand"
+            " in requirements_dev.txt (or requirements_newest.txt), which scripts/setup"
+            " installs beforehand"
         )
     lines = log.read_text(encoding="utf-8").splitlines()
     errors = [
@@ -371,9 +372,16 @@ def log_tails(workdir: Path) -> str:
 
 def main() -> None:
     """Run the check in a throwaway folder; exit non-zero with the reason on failure."""
-    argparse.ArgumentParser(
+    parser = argparse.ArgumentParser(
         prog="python -m scripts.check_develop", description=__doc__.splitlines()[0]
-    ).parse_args()
+    )
+    parser.add_argument(
+        "--hass",
+        type=Path,
+        default=Path(sys.executable).parent / "hass",
+        help="the Home Assistant to run (default: the one beside this Python)",
+    )
+    hass = parser.parse_args().hass.absolute()
     with tempfile.TemporaryDirectory(prefix="flipsnack-develop.") as folder:
         workdir = Path(folder)
         try:
@@ -382,6 +390,7 @@ def main() -> None:
                 configuration=ROOT / "config",
                 demo_mode=True,
                 loopback_only=False,
+                hass=hass,
             ) as sandbox:
                 check(sandbox)
                 url = sandbox.url
