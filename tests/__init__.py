@@ -55,7 +55,11 @@ async def _settle(hass: HomeAssistant) -> int:
 
 
 async def advance_time(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    delta: timedelta,
+    *,
+    longest_step: float = 20.0,
 ) -> None:
     """Let simulated time pass, in steps short enough for the paced calls."""
     remaining = delta.total_seconds()
@@ -63,7 +67,7 @@ async def advance_time(
     while remaining > 0:
         # Paced calls need the scheduler's second-long windows; between updates
         # time may leap from one coordinator interval to the next.
-        step = min(remaining, 1.0 if waiting else 20.0)
+        step = min(remaining, 1.0 if waiting else longest_step)
         freezer.tick(timedelta(seconds=step))
         async_fire_time_changed(hass)
         waiting = await _settle(hass)

@@ -194,7 +194,9 @@ async def test_figures_refused_for_a_listed_flipbook_are_asked_less_and_less(
     assert coordinator is not None
     flipsnack.stats_errors[CATALOG] = FakeApiError(code, status)
 
-    await advance_time(hass, freezer, timedelta(hours=8))
+    # The first refusal comes a cycle in, the eighth-cycle wait ends 7.5 hours later;
+    # each ask waits a few seconds for its slot in the rotation.
+    await advance_time(hass, freezer, timedelta(hours=8, minutes=5))
 
     asked = _stats_of(flipsnack, CATALOG)
     gaps = [later - earlier for earlier, later in itertools.pairwise(asked)]

@@ -43,10 +43,12 @@ from .flipbook_store import (
     data_to_store,
     stored_for_same_settings,
 )
-from .scheduler import SchedulerLease
+from .scheduler import Priority, SchedulerLease
 
-# However long an update took, the next one leaves the scheduler this much room.
-MIN_UPDATE_GAP = timedelta(seconds=10)
+# However long an update took, the next one starts no sooner than this after it. The
+# rotation's calls are spread over the minute, so an update takes most of one; a person
+# waiting finds the slot the scheduler keeps free (INTERACTIVE_RESERVE) instead.
+MIN_UPDATE_GAP = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -294,7 +296,8 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         for flipbook_hash in due[:FLIPBOOK_CALLS_PER_MINUTE]:
             try:
                 stats = await self._scheduler.async_call(
-                    partial(self._client.collection_stats, flipbook_hash)
+                    partial(self._client.collection_stats, flipbook_hash),
+                    priority=Priority.ROTATION,
                 )
             except FlipsnackFlipbookNotFoundError:
                 data.figures.pop(flipbook_hash, None)

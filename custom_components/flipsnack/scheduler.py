@@ -32,6 +32,9 @@ from .const import DOMAIN, LOGGER
 # and two thirds of the older one, so the customer's own tools keep room under both.
 CALLS_PER_MINUTE: Final = 20
 CALLS_PER_SECOND: Final = 2
+# The rotation of the flipbooks' figures may use the whole share but this many calls of any
+# 60 s, so that a person waiting (a flow, an action) finds a slot within a second or two.
+INTERACTIVE_RESERVE: Final = 1
 # After Flipsnack throttled the key, something else is using it heavily: for a while the
 # integration takes half of its share.
 REDUCED_CALLS_PER_MINUTE: Final = 10
@@ -45,7 +48,10 @@ class Priority(IntEnum):
     """Who waits for a call; lower values are served first."""
 
     INTERACTIVE = 0  # a person waits: config and options flows, actions
-    BACKGROUND = 1  # polling
+    BACKGROUND = 1  # polling of the account and the listing
+    # The rotation of the flipbooks' figures: what the others leave of the share but
+    # the INTERACTIVE_RESERVE, spread evenly over the minute rather than in bursts.
+    ROTATION = 2
 
 
 # The priority of the call a request belongs to. A call of the client can make several
@@ -96,6 +102,7 @@ class RequestScheduler:
         # The clock of the timers that wake the scheduler up.
         self._clock = hass.loop.time
         self._started: deque[float] = deque()
+        self._last_spread_start = -math.inf
         self._waiting: list[tuple[Priority, int, asyncio.Future[None], object]] = []
         self._order = itertools.count()
         self._paused_until = 0.0
@@ -222,12 +229,15 @@ class RequestScheduler:
                 heapq.heappop(self._waiting)
                 continue
             now = self._clock()
-            delay = self._delay_until_free(now)
+            priority = self._waiting[0][0]
+            delay = self._delay_until_free(now, priority)
             if delay > 0:
                 self._wake_in(delay)
                 return
             _, _, slot, _ = heapq.heappop(self._waiting)
             self._started.append(now)
+            if priority >= Priority.ROTATION:
+                self._last_spread_start = now
             self._calls += 1
             slot.set_result(None)
         # Nothing waits: no timer either.
@@ -235,12 +245,17 @@ class RequestScheduler:
             self._cancel_timer()
             self._cancel_timer = None
 
-    def _delay_until_free(self, now: float) -> float:
-        """Return how long the next call must wait, 0 if it may start now."""
+    def _delay_until_free(self, now: float, priority: Priority) -> float:
+        """Return how long the next call, of priority, must wait; 0 if it may start now."""
         while self._started and self._started[0] <= now - 60 - _WINDOW_MARGIN:
             self._started.popleft()
         delays = [self._paused_until - now]
         per_minute = self._current_calls_per_minute(now)
+        if priority >= Priority.ROTATION:
+            # Bursts would fill the window for the rest of the minute, and a person
+            # would wait for it to pass; one call every 60 s / share never does.
+            per_minute -= INTERACTIVE_RESERVE
+            delays.append(self._last_spread_start + 60 / per_minute - now)
         if len(self._started) >= per_minute:
             oldest_in_window = self._started[-per_minute]
             delays.append(oldest_in_window + 60 + _WINDOW_MARGIN - now)
