@@ -19,10 +19,6 @@ BRAND = Path(__file__).parent.parent / "custom_components" / "flipsnack" / "bran
 # Everything is drawn on a canvas this big, then scaled down, which smooths the edges.
 CANVAS = 2048
 LOGO_HEIGHT = 256
-FONT_FILES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
-)
 
 type Point = tuple[float, float]
 type Color = tuple[int, int, int]
@@ -176,10 +172,11 @@ def draw_icon(palette: Palette, size: int) -> Image.Image:
 
 
 def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """Return DejaVu Sans Bold where installed, Pillow's built-in font otherwise."""
-    for path in FONT_FILES:
-        if Path(path).is_file():
-            return ImageFont.truetype(path, size)
+    """Return the font that Pillow ships, so that every machine draws the same logo.
+
+    A font of the system (DejaVu Sans, where Chromium's fonts are installed) would make
+    the logo depend on what else the machine has.
+    """
     return ImageFont.load_default(size)
 
 
@@ -212,6 +209,16 @@ def draw_logo(palette: Palette) -> Image.Image:
     )
 
 
+def brand_images() -> dict[str, Image.Image]:
+    """Draw every brand image, light and dark, by file name."""
+    images: dict[str, Image.Image] = {}
+    for prefix, palette in (("", LIGHT), ("dark_", DARK)):
+        images[f"{prefix}icon.png"] = draw_icon(palette, 256)
+        images[f"{prefix}icon@2x.png"] = draw_icon(palette, 512)
+        images[f"{prefix}logo.png"] = draw_logo(palette)
+    return images
+
+
 def save(image: Image.Image, name: str) -> None:
     """Write one PNG into the brand folder, as small as Pillow makes it."""
     path = BRAND / name
@@ -221,12 +228,10 @@ def save(image: Image.Image, name: str) -> None:
 
 
 def main() -> None:
-    """Draw every brand image, light and dark."""
+    """Draw every brand image into the brand folder."""
     BRAND.mkdir(exist_ok=True)
-    for prefix, palette in (("", LIGHT), ("dark_", DARK)):
-        save(draw_icon(palette, 256), f"{prefix}icon.png")
-        save(draw_icon(palette, 512), f"{prefix}icon@2x.png")
-        save(draw_logo(palette), f"{prefix}logo.png")
+    for name, image in brand_images().items():
+        save(image, name)
 
 
 if __name__ == "__main__":
