@@ -56,7 +56,7 @@ STATE_VERSION: Final = 1
 # What a fresh demo starts with. A fixed seed makes every fresh demo look the same
 # (only the dates move with the calendar), which the README's screenshots rely on.
 SEED: Final = 7832
-HISTORY_DAYS: Final = 60
+HISTORY_DAYS: Final = 90
 SATURDAY: Final = 5  # date.weekday() of the first day of the weekend
 API_UPLOADS_LEFT: Final = 968
 
