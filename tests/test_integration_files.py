@@ -156,9 +156,10 @@ def test_manifest() -> None:
     assert manifest["config_flow"] is True
     assert manifest["iot_class"] == "cloud_polling"
     assert manifest["integration_type"] == "service"
-    # Lead forms arrive through a webhook, reached through Home Assistant Cloud if set up.
+    # Lead forms arrive through a webhook, reached through Home Assistant Cloud if set up;
+    # the history goes into the recorder's statistics, so it starts after the recorder.
     assert manifest["dependencies"] == ["webhook"]
-    assert manifest["after_dependencies"] == ["cloud"]
+    assert manifest["after_dependencies"] == ["cloud", "recorder"]
     for key in ("documentation", "issue_tracker"):
         assert manifest[key].startswith("https://github.com/")
     assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])

@@ -7,7 +7,16 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_API_SECRET, CONF_FLIPBOOKS, CONF_TRACKING, DOMAIN, Tracking
+from .api import FlipsnackClient
+from .const import (
+    CONF_API_SECRET,
+    CONF_FLIPBOOKS,
+    CONF_HISTORY_DAYS,
+    CONF_TRACKING,
+    DOMAIN,
+    LOGGER,
+    Tracking,
+)
 from .coordinator import FlipsnackAccountCoordinator, FlipsnackFlipbooksCoordinator
 from .devices import (
     async_create_account_device,
@@ -16,8 +25,10 @@ from .devices import (
 )
 from .environment import async_create_client
 from .flipbook_store import flipbook_store
+from .history import HistoryImporter
+from .history_store import history_store
 from .runtime_data import FlipsnackConfigEntry, FlipsnackData
-from .scheduler import async_lease_scheduler
+from .scheduler import SchedulerLease, async_lease_scheduler
 from .services import async_setup_services
 from .webhook import async_setup_lead_webhook
 from .webhook_url import async_remove_webhook_url
@@ -74,8 +85,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) ->
         account=account,
         flipbooks=flipbooks,
         lead_webhook=async_setup_lead_webhook(hass, entry),
+        history=_history_importer(hass, entry, client, scheduler, flipbooks),
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if (history := entry.runtime_data.history) is not None:
+        entry.async_create_background_task(
+            hass, history.async_run(), "flipsnack history import"
+        )
 
     if flipbooks is not None and flipbooks.listing_due:
         # In the background, so that a long listing does not hold up the setup; the
@@ -84,6 +100,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) ->
             hass, flipbooks.async_refresh(), "flipsnack flipbook listing"
         )
     return True
+
+
+def _history_importer(
+    hass: HomeAssistant,
+    entry: FlipsnackConfigEntry,
+    client: FlipsnackClient,
+    scheduler: SchedulerLease,
+    flipbooks: FlipsnackFlipbooksCoordinator | None,
+) -> HistoryImporter | None:
+    """Return the history import when it is on and flipbooks are tracked."""
+    days = int(entry.options.get(CONF_HISTORY_DAYS, 0))
+    if not days or flipbooks is None:
+        return None
+    if "recorder" not in hass.config.components:
+        LOGGER.warning("History needs the recorder, which is not loaded")
+        return None
+    return HistoryImporter(hass, entry, client, scheduler, flipbooks, days=days)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> bool:
@@ -108,4 +141,5 @@ async def async_remove_config_entry_device(
 async def async_remove_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> None:
     """Delete what a removed entry kept outside itself: figures and the cloudhook."""
     await flipbook_store(hass, entry).async_remove()
+    await history_store(hass, entry).async_remove()
     await async_remove_webhook_url(hass, entry)

@@ -46,6 +46,7 @@ class Priority(IntEnum):
 
     INTERACTIVE = 0  # a person waits: config and options flows, actions
     BACKGROUND = 1  # polling
+    HISTORY = 2  # the history import: only the slots nothing else waits for
 
 
 # The priority of the call a request belongs to. A call of the client can make several
