@@ -261,7 +261,52 @@ class OverheadResult:
         return statistics.median(self.integration) / statistics.median(self.raw)
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoreResult:
+    """How often the flipbook figures were written to disk."""
+
+    flipbooks: int
+    growing: bool  # whether every flipbook's figures grew every minute
+    simulated_hours: float  # measured, after the first hour
+    writes: int
+
+    @property
+    def per_hour(self) -> float:
+        """Return the writes per simulated hour."""
+        return self.writes / self.simulated_hours
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InteractiveResult:
+    """How long the requests a person waits for waited for their slots."""
+
+    flipbooks: int
+    stepping: Stepping
+    simulated_hours: float
+    action_waits: Sequence[float]  # seconds, one per action
+    listing_waits: Sequence[float]  # seconds, one per page of the flow's listings
+    rotation_calls: int  # the rotation's calls meanwhile
+
+    @property
+    def rotation_per_minute(self) -> float:
+        """Return the rotation's calls per simulated minute."""
+        return self.rotation_calls / (self.simulated_hours * 60)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BudgetResult:
+    """The calls of one API key over an entry's life."""
+
+    calls_by_step: Sequence[tuple[str, int]]
+    most_per_second: int  # in any 1 s window
+    most_per_minute: int  # in any 60 s window
+    simulated_seconds: float  # from the first call to the last
+
+
 # Where the benchmarks leave their results for the report at the end of the session.
 SCALE_RESULTS = pytest.StashKey[list[ScaleResult]]()
 MEMORY_RESULTS = pytest.StashKey[list[MemoryResult]]()
 OVERHEAD_RESULTS = pytest.StashKey[list[OverheadResult]]()
+STORE_RESULTS = pytest.StashKey[list[StoreResult]]()
+INTERACTIVE_RESULTS = pytest.StashKey[list[InteractiveResult]]()
+BUDGET_RESULTS = pytest.StashKey[list[BudgetResult]]()

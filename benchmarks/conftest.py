@@ -12,14 +12,20 @@ import pytest
 from tests.conftest import fake_flipsnack, flipsnack  # noqa: F401
 
 from . import (
+    BUDGET_RESULTS,
+    INTERACTIVE_RESULTS,
     MEMORY_RESULTS,
     OVERHEAD_RESULTS,
     SCALE_RESULTS,
+    STORE_RESULTS,
+    BudgetResult,
+    InteractiveResult,
     MemoryResult,
     OverheadResult,
     ScaleResult,
     Spread,
     Stepping,
+    StoreResult,
 )
 
 
@@ -76,6 +82,12 @@ def pytest_terminal_summary(
         _print_scale(terminalreporter, scale, memory)
     if overhead := config.stash.get(OVERHEAD_RESULTS, None):
         _print_overhead(terminalreporter, overhead)
+    if store := config.stash.get(STORE_RESULTS, None):
+        _print_store(terminalreporter, store)
+    if interactive := config.stash.get(INTERACTIVE_RESULTS, None):
+        _print_interactive(terminalreporter, interactive)
+    if budget := config.stash.get(BUDGET_RESULTS, None):
+        _print_budget(terminalreporter, budget)
 
 
 def _table(
@@ -213,4 +225,89 @@ def _print_overhead(
             f" ({statistics.mean(r.integration) * 1e6:.0f}),"
             f" raw signed GET {statistics.median(r.raw) * 1e6:.0f} µs"
             f" ({statistics.mean(r.raw) * 1e6:.0f}); ratio {r.ratio:.2f}"
+        )
+
+
+def _print_store(
+    reporter: pytest.TerminalReporter, results: Sequence[StoreResult]
+) -> None:
+    reporter.write_sep("=", "flipbook figures written to disk")
+    reporter.write_line(
+        "Writes of .storage/flipsnack.<entry id>.flipbooks after the first hour, in"
+        " simulated time; growing: every flipbook's figures grow every minute."
+    )
+    _table(
+        reporter,
+        ("flipbooks", "figures", "simulated h", "writes", "writes per hour"),
+        [
+            (
+                str(r.flipbooks),
+                "growing" if r.growing else "still",
+                f"{r.simulated_hours:.1f}",
+                str(r.writes),
+                f"{r.per_hour:.1f}",
+            )
+            for r in sorted(results, key=lambda r: (r.flipbooks, r.growing))
+        ],
+    )
+
+
+def _percentiles(seconds: Sequence[float]) -> str:
+    """Return the median, the 95th percentile and the largest, in seconds."""
+    if not seconds:
+        return "-"
+    if len(seconds) == 1:  # quantiles() needs two
+        p95 = seconds[0]
+    else:
+        p95 = statistics.quantiles(seconds, n=20, method="inclusive")[-1]
+    return f"{statistics.median(seconds):.2f} / {p95:.2f} / {max(seconds):.2f}"
+
+
+def _print_interactive(
+    reporter: pytest.TerminalReporter, results: Sequence[InteractiveResult]
+) -> None:
+    reporter.write_sep("=", "a person's calls while the rotation uses its share")
+    reporter.write_line(
+        "Seconds of simulated time each request waited for its slot: the action's one"
+        " request, and every page of the options flow's listing."
+    )
+    _table(
+        reporter,
+        (
+            "flipbooks",
+            "simulated h",
+            "actions",
+            "action s (median / p95 / max)",
+            "listing pages",
+            "page s (median / p95 / max)",
+            "rotation calls a minute",
+        ),
+        [
+            (
+                str(r.flipbooks),
+                f"{r.simulated_hours:.1f}",
+                str(len(r.action_waits)),
+                _percentiles(r.action_waits),
+                str(len(r.listing_waits)),
+                _percentiles(r.listing_waits),
+                f"{r.rotation_per_minute:.1f}",
+            )
+            for r in results
+        ],
+    )
+
+
+def _print_budget(
+    reporter: pytest.TerminalReporter, results: Sequence[BudgetResult]
+) -> None:
+    reporter.write_sep("=", "one API key over an entry's life")
+    for r in results:
+        reporter.write_line(
+            "Calls Flipsnack received, step by step: "
+            + ", ".join(f"{name} {calls}" for name, calls in r.calls_by_step)
+        )
+        reporter.write_line(
+            f"Most in any 1 s: {r.most_per_second}; most in any 60 s:"
+            f" {r.most_per_minute}; {sum(calls for _, calls in r.calls_by_step)} calls"
+            f" in {r.simulated_seconds:.0f} simulated s."
         )

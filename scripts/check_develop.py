@@ -14,9 +14,12 @@ them runs the statistics rotation at once, rather than a minute later, and every
 show its flipbook's figures. Turning lead forms on must work on plain HTTP (Home Assistant runs
 in demo mode) and show the webhook URL; the demo's send-lead command posts a lead there, which
 the Lead form entity must fire with. The flipbook figures must have survived that reload.
-Finally the log must hold no error about the integration.
+The first "Add integration" must show its form within 5 seconds, and Home Assistant must
+install no package while it runs: scripts/setup installs beforehand what it would
+(requirements_dev.txt, requirements_newest.txt). Finally the log must hold no error about
+the integration, and no report of a deprecated or wrong use by it (scripts/deprecations.py).
 
-    python -m scripts.check_develop
+    python -m scripts.check_develop [--hass .venv-newest/bin/hass]
 """
 
 import argparse
@@ -26,9 +29,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from typing import Any
 import urllib.parse
 
+from scripts.deprecations import deprecation_reports_in_log
 from scripts.harness import (
     CONFIG_FLOWS,
     NO_VALUE,
@@ -53,6 +58,13 @@ LEAD_FIELDS = frozenset({"Name", "Email", "Phone", "Message"})
 WEBHOOK_PATH = re.compile(r"/api/webhook/[0-9a-f]{64}")
 # Duration sensors may be shown in another unit than the API's seconds.
 SECONDS_PER_UNIT = {"s": 1, "min": 60, "h": 3600, "d": 86400}
+# How long the first "Add integration" may take to show its form: what a newcomer waits
+# for, with a spinner, before the first field.
+FIRST_FORM_LIMIT = 5.0
+# What Home Assistant logs when it installs a package while it runs.
+RUN_TIME_INSTALL = re.compile(
+    r"\[homeassistant\.util\.package\] Attempting install of (\S+)"
+)
 # The last lines of each log that a failure shows, after its reason.
 LOG_TAILS = (("home-assistant.log", 40), ("stdout.log", 15), ("demo.log", 15))
 
@@ -65,7 +77,15 @@ def add_integration(sandbox: Sandbox, api_key: str, api_secret: str) -> str:
     handlers = sandbox.api("GET", "/api/config/config_entries/flow_handlers")
     if "flipsnack" not in handlers:
         raise HarnessError("Home Assistant does not list the flipsnack config flow")
+    started = time.monotonic()
     flow = sandbox.start_config_flow()
+    waited = time.monotonic() - started
+    if waited > FIRST_FORM_LIMIT:
+        raise HarnessError(
+            f'the first "Add integration" took {waited:.1f} s to show its form, more'
+            f" than {FIRST_FORM_LIMIT:.0f} s{run_time_installs_hint(sandbox.log)}"
+        )
+    print(f'develop --check: the first "Add integration" answered in {waited:.1f} s')  # noqa: T201
     if flow.get("type") != "form" or flow.get("step_id") != "user":
         raise HarnessError(f"the config flow did not show its form: {flow}")
     fields = tuple(field["name"] for field in flow["data_schema"])
@@ -267,15 +287,43 @@ def check_flipbooks_and_leads(sandbox: Sandbox) -> None:
     expect_figures(sandbox, expected, "after the entry reloaded", RELOAD_TIMEOUT)
 
 
+def run_time_installs(log: Path) -> list[str]:
+    """Return the packages Home Assistant installed while it ran, as it logged them."""
+    text = log.read_text(encoding="utf-8")
+    return [match[1] for match in RUN_TIME_INSTALL.finditer(text)]
+
+
+def run_time_installs_hint(log: Path) -> str:
+    """Say what Home Assistant installed while it ran, to explain a slow answer."""
+    if installs := run_time_installs(log):
+        return f"; Home Assistant installed {', '.join(installs)} meanwhile"
+    return ""
+
+
 def check_log(log: Path) -> None:
-    """Fail if Home Assistant logged an error about the integration."""
+    """Fail if Home Assistant installed packages or logged a problem with the integration.
+
+    Problems are errors about the integration and reports of its deprecated or wrong use.
+    """
+    if installs := run_time_installs(log):
+        raise HarnessError(
+            f"Home Assistant installed {', '.join(installs)} while it ran: pin them"
+            " in requirements_dev.txt (or requirements_newest.txt), which scripts/setup"
+            " installs beforehand"
+        )
+    lines = log.read_text(encoding="utf-8").splitlines()
     errors = [
         line
-        for line in log.read_text(encoding="utf-8").splitlines()
+        for line in lines
         if "flipsnack" in line and (" ERROR " in line or " CRITICAL " in line)
     ]
     if errors:
         raise HarnessError("errors about flipsnack in the log:\n" + "\n".join(errors))
+    if reports := deprecation_reports_in_log("\n".join(lines)):
+        raise HarnessError(
+            "Home Assistant reported a deprecated or wrong use by the integration:\n"
+            + "\n".join(reports)
+        )
 
 
 def check(sandbox: Sandbox) -> None:
@@ -324,9 +372,16 @@ def log_tails(workdir: Path) -> str:
 
 def main() -> None:
     """Run the check in a throwaway folder; exit non-zero with the reason on failure."""
-    argparse.ArgumentParser(
+    parser = argparse.ArgumentParser(
         prog="python -m scripts.check_develop", description=__doc__.splitlines()[0]
-    ).parse_args()
+    )
+    parser.add_argument(
+        "--hass",
+        type=Path,
+        default=Path(sys.executable).parent / "hass",
+        help="the Home Assistant to run (default: the one beside this Python)",
+    )
+    hass = parser.parse_args().hass.absolute()
     with tempfile.TemporaryDirectory(prefix="flipsnack-develop.") as folder:
         workdir = Path(folder)
         try:
@@ -335,6 +390,7 @@ def main() -> None:
                 configuration=ROOT / "config",
                 demo_mode=True,
                 loopback_only=False,
+                hass=hass,
             ) as sandbox:
                 check(sandbox)
                 url = sandbox.url

@@ -224,6 +224,8 @@ class Sandbox:
         loopback_only: Whether Home Assistant listens on 127.0.0.1 only. The webhook
             URL that lead forms show in demo mode is on the machine's network address,
             where Home Assistant listens by default.
+        hass: The `hass` program to run, such as the one of .venv-newest; by default
+            the one beside this interpreter. The demo always runs with this interpreter.
         url: Home Assistant's base URL, without a trailing slash.
         demo_url: The demo's root URL, where its /demo controls answer.
         token: An access token of the owner, for the REST and WebSocket APIs.
@@ -234,6 +236,7 @@ class Sandbox:
     configuration: Path | None = None
     demo_mode: bool = False
     loopback_only: bool = True
+    hass: Path = field(default_factory=lambda: Path(sys.executable).parent / "hass")
     url: str = ""
     demo_url: str = ""
     token: str = ""
@@ -551,8 +554,7 @@ class Sandbox:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self._write_configuration(port)
-        hass = Path(sys.executable).parent / "hass"
-        command = [str(hass), "--config", str(self.workdir)]
+        command = [str(self.hass), "--config", str(self.workdir)]
         command += ["--log-file", str(self.log)]
         env = {"FLIPSNACK_API_URL": f"{self.demo_url}/v1/"}
         if self.demo_mode:

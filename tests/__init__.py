@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import storage
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -75,7 +76,11 @@ async def advance_to_timers(
 
 
 async def advance_time(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    delta: timedelta,
+    *,
+    longest_step: float = 20.0,
 ) -> None:
     """Let simulated time pass, in steps short enough for the paced calls."""
     remaining = delta.total_seconds()
@@ -83,11 +88,21 @@ async def advance_time(
     while remaining > 0:
         # Paced calls need the scheduler's second-long windows; between updates
         # time may leap from one coordinator interval to the next.
-        step = min(remaining, 1.0 if waiting else 20.0)
+        step = min(remaining, 1.0 if waiting else longest_step)
         freezer.tick(timedelta(seconds=step))
         async_fire_time_changed(hass)
         waiting = await _settle(hass)
         remaining -= step
+
+
+def store_writes(key: str) -> int:
+    """Count the writes of the store with this key since the test began.
+
+    Home Assistant's test plugin replaces the writing of every store with a mock, which
+    keeps its calls.
+    """
+    write = storage.Store._async_write_data  # type: ignore[attr-defined]
+    return sum(1 for call in write.call_args_list if call.args[0].key == key)
 
 
 def answer_with_code(code: int, status: str) -> Callable[[FakeFlipsnack], None]:

@@ -32,7 +32,19 @@ from .const import (
     WEBHOOK_ID,
     WEBHOOK_URL,
 )
+from .deprecation_guard import failing_on_deprecation_reports
 from .fake_flipsnack import FakeFlipsnack
+
+
+@pytest.fixture(autouse=True)
+def no_deprecation_reports() -> Generator[None]:
+    """Fail every test in which Home Assistant reports a deprecated use by the integration.
+
+    Home Assistant only logs them (`report_usage`, the deprecation helpers); this makes
+    them fail on every release the suite runs on, from set-up to teardown.
+    """
+    with failing_on_deprecation_reports():
+        yield
 
 
 @pytest.fixture

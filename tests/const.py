@@ -16,3 +16,12 @@ WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 EXTERNAL_URL = "https://ha.example.com"
 WEBHOOK_URL = f"{EXTERNAL_URL}/api/webhook/{WEBHOOK_ID}"
 CLOUDHOOK_URL = "https://hooks.nabu.casa/test-cloudhook"
+
+# The second account's totals, unlike the docs' example the first one has.
+OTHER_STATS = {
+    "impressions": 48120,
+    "views": 1203456,
+    "time_spent": 92880,
+    "downloads": 7,
+    "api_uploads_left": 1000,
+}

@@ -197,6 +197,10 @@ class FakeFlipsnack:
         end_date_inclusive: Whether collection.getStats counts the day `endDate`
             names; Flipsnack does not document it, so the tests run both ways.
             Its days are UTC days.
+        action_errors: By action: the error it answers with once a call passes the
+            checks, as in maintenance; the other actions answer normally.
+        stats_errors: By flipbook hash: the error collection.getStats answers for
+            it, such as code 43 or 46, while collection.getList still lists it.
         clock: The time source of the rate limits; tests may replace it.
         actions: The handler of each action; tests may wrap or replace them.
     """
@@ -212,6 +216,8 @@ class FakeFlipsnack:
         self.http_status = 200
         self.list_fault: ListFault | None = None
         self.end_date_inclusive = True
+        self.action_errors: dict[str, FakeApiError] = {}
+        self.stats_errors: dict[str, FakeApiError] = {}
         self.clock: Callable[[], float] = _monotonic
         self.actions: dict[str, ActionHandler] = {
             "user.getStats": self._user_get_stats,
@@ -336,6 +342,8 @@ class FakeFlipsnack:
         self.http_status = 200
         self.list_fault = None
         self.end_date_inclusive = True
+        self.action_errors.clear()
+        self.stats_errors.clear()
         for account in self.accounts.values():
             account.call_times.clear()
 
@@ -423,6 +431,8 @@ class FakeFlipsnack:
             raise FakeApiError(32, "Requests per minute limit exceeded")
         if self.mode is FakeMode.MAINTENANCE:
             raise FakeApiError(22, "Maintenance mode")
+        if (error := self.action_errors.get(params["action"])) is not None:
+            raise FakeApiError(error.code, error.status)
         data = await handler(account, params)
         return data if self.data_override is None else self.data_override
 
@@ -489,6 +499,8 @@ class FakeFlipsnack:
         collection_hash = params.get("collectionHash")
         if not collection_hash:
             raise FakeApiError(30, "Missing mandatory parameter")
+        if (error := self.stats_errors.get(collection_hash)) is not None:
+            raise FakeApiError(error.code, error.status)
         flipbook = account.flipbooks.get(collection_hash)
         if flipbook is None:
             raise FakeApiError(43, "Forbidden")

@@ -5,7 +5,7 @@ from typing import Any
 from unittest.mock import AsyncMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -14,17 +14,20 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+from syrupy.assertion import SnapshotAssertion
 
+from custom_components.flipsnack import async_setup_entry
 from custom_components.flipsnack.api import FlipsnackClient
 from custom_components.flipsnack.config_flow import account_unique_id
 from custom_components.flipsnack.const import CONF_API_SECRET, DOMAIN
 
-from . import answer_with_code, set_mode
+from . import answer_with_code, set_mode, setup_integration
 from .const import (
     API_KEY,
     API_SECRET,
     OTHER_API_KEY,
     OTHER_API_SECRET,
+    OTHER_STATS,
     UNREACHABLE_BASE_URL,
 )
 from .fake_flipsnack import FakeFlipsnack, FakeMode
@@ -323,28 +326,83 @@ async def test_reauth_with_new_secret(
     assert mock_config_entry.unique_id == account_unique_id(API_KEY)
 
 
+@pytest.mark.parametrize(
+    "other_key_configured", [False, True], ids=["unknown_key", "key_of_other_entry"]
+)
+async def test_reauth_refuses_another_api_key(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+    other_key_configured: bool,
+) -> None:
+    """Re-authentication keeps the account: another key is refused before any call."""
+    mock_config_entry.add_to_hass(hass)
+    flipsnack.add_account(OTHER_API_KEY, OTHER_API_SECRET, OTHER_STATS)
+    if other_key_configured:
+        MockConfigEntry(
+            domain=DOMAIN,
+            title="Flipsnack …OTHR",
+            unique_id=account_unique_id(OTHER_API_KEY),
+            data=OTHER_CREDENTIALS,
+        ).add_to_hass(hass)
+
+    result = await mock_config_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**OTHER_CREDENTIALS, CONF_API_KEY: f" {OTHER_API_KEY}"}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_api_key"
+    assert result["description_placeholders"] == {"title": "Flipsnack …7832"}
+    assert mock_config_entry.data == CREDENTIALS
+    assert mock_config_entry.unique_id == account_unique_id(API_KEY)
+    assert flipsnack.requests == []
+
+
 @pytest.mark.parametrize("source", ["reauth", "reconfigure"])
-async def test_refuses_api_key_of_other_entry(
+async def test_replace_credentials_empty_field(
     hass: HomeAssistant,
     flipsnack: FakeFlipsnack,
     mock_config_entry: MockConfigEntry,
     source: str,
 ) -> None:
-    """Switching to the API key of another configured account is refused."""
+    """A blank key is refused on its field, not taken for another key, and costs no call."""
     mock_config_entry.add_to_hass(hass)
-    other_entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Flipsnack …OTHR",
-        unique_id=account_unique_id(OTHER_API_KEY),
-        data=OTHER_CREDENTIALS,
-    )
-    other_entry.add_to_hass(hass)
-    flipsnack.add_account(OTHER_API_KEY, OTHER_API_SECRET)
-
     if source == "reauth":
         result = await mock_config_entry.start_reauth_flow(hass)
     else:
         result = await mock_config_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "  ", CONF_API_SECRET: API_SECRET}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_API_KEY: "empty"}
+    assert flipsnack.requests == []
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == f"{source}_successful"
+
+
+async def test_reconfigure_refuses_api_key_of_other_entry(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Switching to the API key of another configured account is refused at once."""
+    mock_config_entry.add_to_hass(hass)
+    MockConfigEntry(
+        domain=DOMAIN,
+        title="Flipsnack …OTHR",
+        unique_id=account_unique_id(OTHER_API_KEY),
+        data=OTHER_CREDENTIALS,
+    ).add_to_hass(hass)
+    flipsnack.add_account(OTHER_API_KEY, OTHER_API_SECRET)
+
+    result = await mock_config_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], OTHER_CREDENTIALS
     )
@@ -353,37 +411,145 @@ async def test_refuses_api_key_of_other_entry(
     assert result["reason"] == "api_key_of_other_entry"
     assert result["description_placeholders"] == {"title": "Flipsnack …OTHR"}
     assert mock_config_entry.data == CREDENTIALS
+    # The unique id comes from the key alone: the other entry is known before any call.
+    assert flipsnack.requests == []
 
 
-async def test_reconfigure_with_rotated_key(
+async def test_reconfigure_with_new_secret_saves_at_once(
+    hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
+) -> None:
+    """A new secret for the same key cannot change the account: nothing to confirm."""
+    mock_config_entry.add_to_hass(hass)
+    flipsnack.accounts[API_KEY].api_secret = "rotated-secret"
+
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: f"{API_KEY} ", CONF_API_SECRET: "rotated-secret"},
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert mock_config_entry.data == {
+        CONF_API_KEY: API_KEY,
+        CONF_API_SECRET: "rotated-secret",
+    }
+    assert mock_config_entry.unique_id == account_unique_id(API_KEY)
+    assert mock_config_entry.title == "Flipsnack …7832"
+
+
+async def test_reconfigure_with_other_key_asks_first(
     hass: HomeAssistant,
     flipsnack: FakeFlipsnack,
     mock_config_entry: MockConfigEntry,
 ) -> None:
-    """A new key replaces the old one; the entry's default title follows it."""
+    """Another key is saved only after the user saw its totals and submitted them."""
     mock_config_entry.add_to_hass(hass)
-    flipsnack.add_account("NEW-KEY-ABCD", "new-secret")
+    flipsnack.add_account(OTHER_API_KEY, OTHER_API_SECRET, OTHER_STATS)
 
     result = await mock_config_entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_KEY: "NEW-KEY-ABCD", CONF_API_SECRET: "wrong"}
+        result["flow_id"], {CONF_API_KEY: OTHER_API_KEY, CONF_API_SECRET: "wrong"}
     )
     assert result["errors"] == {CONF_API_SECRET: "invalid_api_secret"}
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_KEY: "NEW-KEY-ABCD", CONF_API_SECRET: "new-secret"}
+        result["flow_id"], OTHER_CREDENTIALS
     )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure_confirm"
+    # The entry is not loaded, so Home Assistant has no current totals to show.
+    assert result["description_placeholders"] == {
+        "title": "Flipsnack …7832",
+        "current_impressions": "\u2014",
+        "current_views": "\u2014",
+        "current_time_spent": "\u2014",
+        "current_downloads": "\u2014",
+        "new_impressions": "48\u202f120",
+        "new_views": "1\u202f203\u202f456",
+        "new_time_spent": "25 h 48 min",
+        "new_downloads": "7",
+    }
+    assert mock_config_entry.data == CREDENTIALS
+    assert mock_config_entry.unique_id == account_unique_id(API_KEY)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert mock_config_entry.data == {
-        CONF_API_KEY: "NEW-KEY-ABCD",
-        CONF_API_SECRET: "new-secret",
+    assert mock_config_entry.data == OTHER_CREDENTIALS
+    assert mock_config_entry.unique_id == account_unique_id(OTHER_API_KEY)
+    assert mock_config_entry.title == "Flipsnack …OTHR"
+    # The confirmation shows the totals of the check: one call per key tried.
+    assert [r.params["apiKey"] for r in flipsnack.requests] == [OTHER_API_KEY] * 2
+
+
+async def test_reconfigure_confirm_shows_current_totals(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+    mock_setup_entry: AsyncMock,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """A loaded entry's totals stand next to the new key's; closing keeps the key."""
+    mock_setup_entry.side_effect = async_setup_entry
+    flipsnack.accounts[API_KEY].stats = {
+        "impressions": 2_310_554,
+        "views": 98_765,
+        "time_spent": 5580,
+        "downloads": 432,
+        "api_uploads_left": 17,
     }
-    assert mock_config_entry.unique_id == account_unique_id("NEW-KEY-ABCD")
-    assert mock_config_entry.title == "Flipsnack …ABCD"
+    flipsnack.add_account(OTHER_API_KEY, OTHER_API_SECRET, OTHER_STATS)
+    await setup_integration(hass, mock_config_entry)
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], OTHER_CREDENTIALS
+    )
+
+    assert result["step_id"] == "reconfigure_confirm"
+    assert result["description_placeholders"]["current_views"] == "98\u202f765"
+    assert result["description_placeholders"]["new_views"] == "1\u202f203\u202f456"
+    assert result["description_placeholders"] == snapshot
+
+    # Closing the dialog keeps the entry as it was.
+    hass.config_entries.flow.async_abort(result["flow_id"])
+    await hass.async_block_till_done()
+    assert mock_config_entry.data == CREDENTIALS
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.flipsnack_7832_views").state == "98765"
+
+
+async def test_reconfigure_confirm_refuses_key_configured_meanwhile(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """A key another entry got while the confirmation was open is not saved twice."""
+    mock_config_entry.add_to_hass(hass)
+    flipsnack.add_account(OTHER_API_KEY, OTHER_API_SECRET)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], OTHER_CREDENTIALS
+    )
+    assert result["step_id"] == "reconfigure_confirm"
+
+    MockConfigEntry(
+        domain=DOMAIN,
+        title="Marketing",
+        unique_id=account_unique_id(OTHER_API_KEY),
+        data=OTHER_CREDENTIALS,
+    ).add_to_hass(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "api_key_of_other_entry"
+    assert result["description_placeholders"] == {"title": "Marketing"}
+    assert mock_config_entry.data == CREDENTIALS
 
 
 async def test_reconfigure_keeps_title_given_by_user(
@@ -394,12 +560,15 @@ async def test_reconfigure_keeps_title_given_by_user(
     """A title the user chose is not replaced when the key changes."""
     mock_config_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(mock_config_entry, title="Marketing")
-    flipsnack.add_account("NEW-KEY-ABCD", "new-secret")
+    flipsnack.add_account(OTHER_API_KEY, OTHER_API_SECRET)
 
     result = await mock_config_entry.start_reconfigure_flow(hass)
     assert result["description_placeholders"]["title"] == "Marketing"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_KEY: "NEW-KEY-ABCD", CONF_API_SECRET: "new-secret"}
+        result["flow_id"], OTHER_CREDENTIALS
     )
+    assert result["description_placeholders"]["title"] == "Marketing"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["reason"] == "reconfigure_successful"
     assert mock_config_entry.title == "Marketing"
+    assert mock_config_entry.data == OTHER_CREDENTIALS

@@ -89,6 +89,11 @@ async def test_rotating_the_key_keeps_entities_and_history(
         result["flow_id"],
         {CONF_API_KEY: "ROTATED-KEY-9999", CONF_API_SECRET: "rotated-secret"},
     )
+    # Another key shows its totals next to the current ones before it is saved.
+    assert result["step_id"] == "reconfigure_confirm"
+    assert result["description_placeholders"]["current_views"] == "3\u202f719"
+    assert result["description_placeholders"]["new_views"] == "5\u202f000"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.ABORT

@@ -14,6 +14,7 @@ from .fake_flipsnack import (
     DEFAULT_STATS,
     FIGURES_DAY,
     LIST_PAGE_CAP,
+    FakeApiError,
     FakeFigures,
     FakeFlipbook,
     FakeFlipsnack,
@@ -225,10 +226,14 @@ async def test_reset(
     fake_flipsnack.envelope_override = {}
     fake_flipsnack.http_status = 503
     fake_flipsnack.list_fault = ListFault.STOP_SHORT
+    fake_flipsnack.action_errors["user.getStats"] = FakeApiError(22, "Maintenance")
+    fake_flipsnack.stats_errors["fxh4k89"] = FakeApiError(46, "Invalid collection")
 
     fake_flipsnack.reset()
 
     assert fake_flipsnack.list_fault is None
+    assert not fake_flipsnack.action_errors
+    assert not fake_flipsnack.stats_errors
 
     assert fake_flipsnack.requests == []
     async with session.get(fake_flipsnack.url, params=signed()) as response:
@@ -517,6 +522,38 @@ async def test_remove_flipbook(
     assert answer == {"code": 43, "status": "Forbidden"}
     with pytest.raises(KeyError):
         fake_flipsnack.remove_flipbook(API_KEY, books[1].hash)
+
+
+@pytest.mark.usefixtures("no_rate_limit")
+async def test_action_errors(
+    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
+) -> None:
+    """An action given an error answers with it after the checks; the others don't."""
+    book = add_book_with_days(fake_flipsnack)
+    fake_flipsnack.action_errors["collection.getList"] = FakeApiError(40, "Bad request")
+
+    answer = await call(session, fake_flipsnack.url, signed("collection.getList"))
+    assert answer == {"code": 40, "status": "Bad request"}
+    wrong_secret = signed("collection.getList", secret="wrong-secret")
+    assert await code_of(session, fake_flipsnack.url, wrong_secret) == 44
+    answer = await stats_of(session, fake_flipsnack, collectionHash=book.hash)
+    assert answer["code"] == 20
+
+
+@pytest.mark.usefixtures("no_rate_limit")
+async def test_stats_errors(
+    fake_flipsnack: FakeFlipsnack, session: aiohttp.ClientSession
+) -> None:
+    """A flipbook given an error is still listed, but its statistics answer the error."""
+    book = add_book_with_days(fake_flipsnack)
+    other = fake_flipsnack.add_flipbook(API_KEY, hash="other", title="Other")
+    fake_flipsnack.stats_errors[book.hash] = FakeApiError(46, "Invalid collection")
+
+    answer = await stats_of(session, fake_flipsnack, collectionHash=book.hash)
+    assert answer == {"code": 46, "status": "Invalid collection"}
+    answer = await stats_of(session, fake_flipsnack, collectionHash=other.hash)
+    assert answer["code"] == 20
+    assert await list_page(session, fake_flipsnack) == (2, [book.hash, other.hash])
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Tests for tracked flipbooks: devices, figures, the rotation, dynamic and stale devices."""
 
 from datetime import timedelta
+import itertools
 import json
 from typing import Any
 
@@ -391,7 +392,7 @@ async def test_rotation_refreshes_the_stalest_within_the_rate(
     await _set_up(hass, freezer, _entry(tracking="all"))
     flipsnack.requests.clear()
 
-    await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL * 4)
+    await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL * 5)
     fetched = [
         request.params["collectionHash"]
         for request in flipsnack.requests
@@ -402,7 +403,7 @@ async def test_rotation_refreshes_the_stalest_within_the_rate(
 
     flipsnack.requests.clear()
     # Nothing is due again before the cycle is over.
-    await advance_time(hass, freezer, flipbook_cycle(40) - FLIPBOOK_UPDATE_INTERVAL * 4)
+    await advance_time(hass, freezer, flipbook_cycle(40) - FLIPBOOK_UPDATE_INTERVAL * 5)
     assert "collection.getStats" not in _actions(flipsnack)
     assert FLIPBOOK_CALLS_PER_MINUTE < 40
 
@@ -606,20 +607,20 @@ async def test_rotation_keeps_its_pace_however_long_an_update_takes(
     flipsnack: FakeFlipsnack,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """An update slowed by paced calls starts the next one a minute after it began."""
+    """The rotation's calls come evenly spread, and one update follows the other at once."""
     flipsnack.add_flipbooks(API_KEY, 40, status_cycle=["public"])
-    entry = _entry(tracking="all")
-    await _set_up(hass, freezer, entry)
-    coordinator = entry.runtime_data.flipbooks
-    assert coordinator is not None
+    await _set_up(hass, freezer, _entry(tracking="all"))
 
-    await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL + timedelta(seconds=25))
-    assert _actions(flipsnack).count("collection.getStats") == FLIPBOOK_CALLS_PER_MINUTE
-
-    # Fifteen calls at two a second take seven seconds and more.
-    assert coordinator.update_interval is not None
-    assert (
-        timedelta(seconds=10)
-        <= coordinator.update_interval
-        <= FLIPBOOK_UPDATE_INTERVAL - timedelta(seconds=7)
-    )
+    # Second by second, so that the wait between two updates shows as it is.
+    await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL * 5, longest_step=1.0)
+    fetched_at = [
+        request.at
+        for request in flipsnack.requests
+        if request.params["action"] == "collection.getStats"
+    ]
+    assert len(fetched_at) == 40
+    gaps = [later - earlier for earlier, later in itertools.pairwise(fetched_at)]
+    spacing = 60 / FLIPBOOK_CALLS_PER_MINUTE
+    assert spacing - 1e-6 <= min(gaps)
+    # An update of 19 spread calls takes about a minute: the next one starts at once.
+    assert max(gaps) <= spacing + 1

@@ -1,11 +1,16 @@
 """Tests for setting up and unloading the Flipsnack integration."""
 
+from unittest.mock import patch
+
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.flipsnack.const import DOMAIN
+from custom_components.flipsnack.coordinator import FlipsnackAccountCoordinator
 
 from . import setup_integration
 from .const import API_KEY, API_SECRET
@@ -57,14 +62,36 @@ async def test_setup_retries_when_flipsnack_cannot_be_reached(
 async def test_setup_retries_when_rate_limited(
     hass: HomeAssistant, flipsnack: FakeFlipsnack, mock_config_entry: MockConfigEntry
 ) -> None:
-    """A throttled first refresh is retried like any other outage."""
+    """A throttled first refresh is retried, and says after how long.
+
+    Home Assistant 2026.11 and newer wait that long before the retry (the cause's
+    retry_after becomes the ConfigEntryNotReady's); older releases use their backoff.
+    """
     flipsnack.envelope_override = {
         "code": 32,
         "status": "Requests per minute limit exceeded",
     }
-    await setup_integration(hass, mock_config_entry)
+    first_refresh = FlipsnackAccountCoordinator.async_config_entry_first_refresh
+    not_ready: list[ConfigEntryNotReady] = []
+
+    async def noting_first_refresh(coordinator: FlipsnackAccountCoordinator) -> None:
+        try:
+            await first_refresh(coordinator)
+        except ConfigEntryNotReady as err:
+            not_ready.append(err)
+            raise
+
+    with patch.object(
+        FlipsnackAccountCoordinator,
+        "async_config_entry_first_refresh",
+        noting_first_refresh,
+    ):
+        await setup_integration(hass, mock_config_entry)
 
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    (err,) = not_ready
+    assert isinstance(err.__cause__, UpdateFailed)
+    assert err.__cause__.retry_after == 60
 
 
 @pytest.mark.parametrize(

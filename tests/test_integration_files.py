@@ -18,7 +18,12 @@ from custom_components.flipsnack.errors import _TRANSLATION_KEYS
 from custom_components.flipsnack.event import LEAD_KEY
 from custom_components.flipsnack.options_flow import LEAD_FORMS_SCHEMA
 from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
-from custom_components.flipsnack.webhook_posts import EVENT_CONTACT_SUBMITTED, Lead
+from custom_components.flipsnack.webhook import ISSUE_UNREADABLE
+from custom_components.flipsnack.webhook_posts import (
+    EVENT_CONTACT_SUBMITTED,
+    UNREADABLE_REASONS,
+    Lead,
+)
 from custom_components.flipsnack.webhook_url import (
     ISSUE_URL_CHANGED,
     ISSUE_URL_UNAVAILABLE,
@@ -138,12 +143,20 @@ def test_every_repair_issue_has_texts() -> None:
         for problem in UrlProblem
         if problem not in TRANSIENT_PROBLEMS
     }
-    assert set(STRINGS["issues"]) == {ISSUE_URL_CHANGED, *unavailable}
+    assert set(STRINGS["issues"]) == {ISSUE_URL_CHANGED, ISSUE_UNREADABLE, *unavailable}
     for key in unavailable:
         assert set(STRINGS["issues"][key]) == {"title", "description"}
     changed = STRINGS["issues"][ISSUE_URL_CHANGED]
     assert set(changed) == {"title", "fix_flow"}
     assert "{webhook_url}" in changed["fix_flow"]["step"]["confirm"]["description"]
+    # Each reason a post is dropped for has its count in the text.
+    unreadable = STRINGS["issues"][ISSUE_UNREADABLE]
+    assert set(unreadable) == {"title", "description"}
+    assert set(re.findall(r"{(\w+)}", unreadable["description"])) == {
+        "title",
+        "count",
+        *UNREADABLE_REASONS,
+    }
 
 
 def test_manifest() -> None:

@@ -216,19 +216,19 @@ async def test_options_count_a_large_account(
     loaded_entry: MockConfigEntry,
 ) -> None:
     """With hundreds of flipbooks, the cycle grows, and the pages are paced."""
-    # 700 more: a third of them editable. 467 + 3 published in all.
-    flipbooks.add_flipbooks(API_KEY, 700)
+    # 900 more: a third of them editable. 600 + 3 published in all.
+    flipbooks.add_flipbooks(API_KEY, 900)
     before = loaded_entry.runtime_data.scheduler.stats
     result = await _open(hass, freezer, loaded_entry)
 
     assert result["errors"] == {}
     assert result["description_placeholders"] == {
-        "published": "470",
-        "cycle_minutes": "32",  # 470 flipbooks at 15 a minute
+        "published": "603",
+        "cycle_minutes": "32",  # 603 flipbooks at 19 a minute
     }
-    # 705 flipbooks at 50 a page, each page its own call under the scheduler.
-    assert _actions(flipbooks) == [LIST] * 15
-    assert loaded_entry.runtime_data.scheduler.stats.calls == before.calls + 15
+    # 905 flipbooks at 50 a page, each page its own call under the scheduler.
+    assert _actions(flipbooks) == [LIST] * 19
+    assert loaded_entry.runtime_data.scheduler.stats.calls == before.calls + 19
     assert loaded_entry.runtime_data.scheduler.stats.pauses == 0
 
 
@@ -306,7 +306,7 @@ async def test_options_choose_flipbooks_from_the_list(
     assert _suggested_values(result) == {CONF_FLIPBOOKS: []}
     assert result["description_placeholders"] == {
         "cycle_minutes": "30",
-        "flipbooks_at_minimum_cycle": "450",
+        "flipbooks_at_minimum_cycle": "570",  # 30 minutes at 19 a minute
     }
     # Choosing uses the listing made when the form opened.
     assert _actions(flipbooks) == [LIST]

@@ -7,6 +7,7 @@ take milliseconds and every start time is exact.
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+import itertools
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
@@ -19,7 +20,10 @@ from custom_components.flipsnack.api import (
     FlipsnackMaintenanceError,
     FlipsnackRateLimitError,
 )
+from custom_components.flipsnack.const import FLIPBOOK_CALLS_PER_MINUTE
 from custom_components.flipsnack.scheduler import (
+    CALLS_PER_MINUTE,
+    INTERACTIVE_RESERVE,
     Priority,
     RequestScheduler,
     SchedulerClosedError,
@@ -318,6 +322,65 @@ async def test_interactive_calls_go_before_background_ones(
     ]
     # The interactive calls took the first free slots.
     assert calls.offsets()["flow0"] == pytest.approx(1.05, abs=0.002)
+
+
+def test_rotation_takes_the_share_but_the_reserve() -> None:
+    """The rotation's calls a minute are the share less the slot kept for a person."""
+    assert FLIPBOOK_CALLS_PER_MINUTE == CALLS_PER_MINUTE - INTERACTIVE_RESERVE
+
+
+async def test_rotation_calls_are_spread_over_the_minute(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: _Calls
+) -> None:
+    """A backlog of the rotation goes one call every 60 s / 19, never in a burst."""
+    spacing = 60 / FLIPBOOK_CALLS_PER_MINUTE
+    for number in range(40):
+        calls.make(f"figures{number}", priority=Priority.ROTATION)
+    await _advance_to(hass, freezer, calls.t0 + 59)
+    offsets = calls.offsets()
+    assert len(offsets) == FLIPBOOK_CALLS_PER_MINUTE
+    for number in range(FLIPBOOK_CALLS_PER_MINUTE):
+        assert offsets[f"figures{number}"] == pytest.approx(number * spacing, abs=0.002)
+
+    await _advance_to(hass, freezer, calls.t0 + 600)
+    starts = calls.times()
+    assert len(starts) == 40
+    assert min(later - earlier for earlier, later in itertools.pairwise(starts)) >= (
+        spacing - 1e-6
+    )
+    assert _most_in_any_window(starts, 60.0) == FLIPBOOK_CALLS_PER_MINUTE
+
+
+async def test_rotation_at_full_share_leaves_a_person_a_slot_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, calls: _Calls
+) -> None:
+    """Whenever a flow or an action comes, it starts within a second; a poll goes next."""
+    for number in range(100):
+        calls.make(f"figures{number}", priority=Priority.ROTATION)
+    arrivals = (120.0, 131.3, 162.9, 200.0, 244.4)
+    # Two minutes in, the rotation has used its whole share of every window.
+    for arrival in arrivals:
+        await _advance_to(hass, freezer, calls.t0 + arrival)
+        calls.make(f"action{arrival}", priority=Priority.INTERACTIVE)
+        calls.make(f"poll{arrival}")
+        await _settle()
+    await _advance_to(hass, freezer, calls.t0 + 900)
+
+    offsets = calls.offsets()
+    order = calls.order
+    assert len(order) == 110
+    for arrival in arrivals:
+        assert -1e-6 <= offsets[f"action{arrival}"] - arrival <= 1.05
+        # The poll goes before the rotation's next call after it came.
+        next_figures = min(
+            offsets[name]
+            for name in order
+            if name.startswith("figures") and offsets[name] > arrival
+        )
+        assert offsets[f"poll{arrival}"] <= next_figures
+    starts = calls.times()
+    assert _most_in_any_window(starts, 60.0) <= CALLS_PER_MINUTE
+    assert _most_in_any_window(starts, 1.0) <= 2
 
 
 async def test_every_request_of_an_interactive_call_is_interactive(

@@ -103,13 +103,122 @@ def test_lead_repr_holds_no_field() -> None:
     lead, _ = parse_lead(LEAD, received_at=RECEIVED_AT)
 
     assert all(value not in repr(lead) for value in FIELDS.values())
+    assert LEAD["datetime"] not in repr(lead)
     assert LEAD["flipbook_title"] in repr(lead)
 
 
 def test_ignored_post_names_only_the_reason() -> None:
-    """The error of an ignored post carries its reason, not its content."""
+    """The error of a dropped post carries its reason, not its content."""
     with pytest.raises(PostIgnoredError) as caught:
-        parse_lead(lead_post(data={"Name": {"first": "Ana"}}), received_at=RECEIVED_AT)
+        parse_lead([{"Name": "Ana"}], received_at=RECEIVED_AT)
 
-    assert caught.value.reason == "invalid_data"
-    assert str(caught.value) == "invalid_data"
+    assert caught.value.reason == "not_object"
+    assert str(caught.value) == "not_object"
+
+
+def test_a_post_without_any_readable_part_is_still_a_lead() -> None:
+    """Only the type makes a lead form; every other part may be missing."""
+    lead, notes = parse_lead({"type": "contact"}, received_at=RECEIVED_AT)
+
+    assert lead.flipbook_hash is None
+    assert lead.flipbook_title is None
+    assert lead.timestamp is None
+    assert lead.submitted_at == RECEIVED_AT
+    assert lead.fields == {}
+    assert notes == {
+        "invalid_flipbook_hash",
+        "missing_flipbook_title",
+        "invalid_timestamp",
+        "unparsed_datetime",
+        "invalid_data",
+    }
+
+
+@pytest.mark.parametrize(
+    ("titles", "expected"),
+    [
+        pytest.param({"fxh4k89": "Catalogue"}, "Catalogue", id="listed"),
+        pytest.param({"fxh4k89": None}, "fxh4k89", id="listed_without_title"),
+        pytest.param({"other": "Other"}, "fxh4k89", id="not_listed"),
+    ],
+)
+def test_missing_title_comes_from_the_listing_or_the_hash(
+    titles: dict[str, str | None], expected: str
+) -> None:
+    """A lead without a title is named after its flipbook as the listing knows it."""
+    lead, notes = parse_lead(
+        lead_post(flipbook_title=""), received_at=RECEIVED_AT, flipbook_titles=titles
+    )
+
+    assert lead.flipbook_title == expected
+    assert notes == {"missing_flipbook_title"}
+
+
+def test_field_names_that_are_not_text() -> None:
+    """A number as a name is its text; anything else gives the field its position."""
+    lead, notes = parse_lead(
+        lead_post(
+            data=[
+                {"name": 7, "value": "seven"},
+                {"name": {"label": "x"}, "value": "object"},
+                {"name": None, "value": "none"},
+                "bare",
+                {"name": "#5", "value": "taken"},
+            ]
+        ),
+        received_at=RECEIVED_AT,
+    )
+
+    assert lead.fields == {
+        "7": "seven",
+        "#2": "object",
+        "#3": "none",
+        "#4": "bare",
+        "#5": "taken",
+    }
+    assert notes == {"unnamed_field"}
+
+
+def test_a_value_json_cannot_hold_is_left_out() -> None:
+    """parse_lead takes any Python value; one no text can render is left out, noted."""
+    deep: list[Any] = []
+    for _ in range(100_000):
+        deep = [deep]
+    lead, notes = parse_lead(
+        lead_post(data={"Name": "Ana", "Deep": deep, "Set": {1}}),
+        received_at=RECEIVED_AT,
+    )
+
+    assert lead.fields == {"Name": "Ana"}
+    assert notes == {"unreadable_field"}
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "kept"),
+    [
+        pytest.param(10**400, True, id="huge_integer"),
+        pytest.param(1.5, True, id="float"),
+        pytest.param(float("nan"), False, id="nan"),
+        pytest.param(float("inf"), False, id="infinity"),
+    ],
+)
+def test_timestamps(timestamp: float, kept: bool) -> None:
+    """Any finite number is a timestamp; it only tells Flipsnack's retries apart."""
+    lead, notes = parse_lead(lead_post(timestamp=timestamp), received_at=RECEIVED_AT)
+
+    assert (lead.timestamp == timestamp) is kept
+    assert notes == (set() if kept else {"invalid_timestamp"})
+
+
+def test_retries_are_recognised_without_a_timestamp() -> None:
+    """The time as posted stands in for a missing timestamp."""
+    post = lead_post(timestamp=None)
+    first, _ = parse_lead(post, received_at=RECEIVED_AT)
+    retry, _ = parse_lead(post, received_at=RECEIVED_AT.replace(minute=5))
+    other, _ = parse_lead(
+        lead_post(timestamp=None, datetime="2026-05-04 10:02:00"),
+        received_at=RECEIVED_AT,
+    )
+
+    assert first.digest() == retry.digest()
+    assert first.digest() != other.digest()

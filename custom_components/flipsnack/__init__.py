@@ -30,7 +30,11 @@ from .history_store import history_store
 from .runtime_data import FlipsnackConfigEntry, FlipsnackData
 from .scheduler import SchedulerLease, async_lease_scheduler
 from .services import async_setup_services
-from .webhook import async_setup_lead_webhook
+from .webhook import (
+    async_remove_lead_receiver,
+    async_setup_lead_receiver,
+    async_start_lead_webhook,
+)
 from .webhook_url import async_remove_webhook_url
 
 # The event platform is always set up, so that unloading never depends on options that
@@ -48,6 +52,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> bool:
     """Set up Flipsnack from a config entry."""
+    # First: lead forms do not depend on Flipsnack's API, so its webhook receives while
+    # the set-up below waits for Flipsnack, and across reloads (see webhook.py).
+    lead_receiver = async_setup_lead_receiver(hass, entry)
     # The key's budget outlives this load: a reload counts the calls made before it.
     scheduler = async_lease_scheduler(hass, entry.data[CONF_API_KEY])
     entry.async_on_unload(scheduler.async_release)
@@ -84,7 +91,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) ->
         account_device_id=account_device_id,
         account=account,
         flipbooks=flipbooks,
-        lead_webhook=async_setup_lead_webhook(hass, entry),
+        lead_webhook=async_start_lead_webhook(
+            hass,
+            entry,
+            lead_receiver,
+            flipbook_titles=lambda: _listed_titles(flipbooks),
+        ),
         history=_history_importer(hass, entry, client, scheduler, flipbooks),
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -119,6 +131,15 @@ def _history_importer(
     return HistoryImporter(hass, entry, client, scheduler, flipbooks, days=days)
 
 
+def _listed_titles(
+    flipbooks: FlipsnackFlipbooksCoordinator | None,
+) -> dict[str, str | None]:
+    """Return the titles of the tracked flipbooks by hash, for leads posted without one."""
+    if flipbooks is None:
+        return {}
+    return {key: book.title for key, book in flipbooks.data.flipbooks.items()}
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> bool:
     """Unload a Flipsnack config entry."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
@@ -139,7 +160,8 @@ async def async_remove_config_entry_device(
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> None:
-    """Delete what a removed entry kept outside itself: figures and the cloudhook."""
+    """Delete what a removed entry kept outside itself: figures, webhook and cloudhook."""
+    async_remove_lead_receiver(hass, entry.entry_id)
     await flipbook_store(hass, entry).async_remove()
     await history_store(hass, entry).async_remove()
     await async_remove_webhook_url(hass, entry)

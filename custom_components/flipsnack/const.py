@@ -45,11 +45,15 @@ LISTING_INTERVAL: Final = timedelta(minutes=30)
 LISTING_RETRY: Final = timedelta(minutes=5)
 # The flipbook statistics rotation wakes up this often and refreshes the stalest flipbooks.
 FLIPBOOK_UPDATE_INTERVAL: Final = timedelta(minutes=1)
-# Of the scheduler's 20 calls a minute, the rotation takes 15: the rest stays free for the
-# account poll, the listing, the flows and the action.
-FLIPBOOK_CALLS_PER_MINUTE: Final = 15
+# The rotation takes the scheduler's 20 calls a minute less the one it keeps free for a
+# person waiting (scheduler.INTERACTIVE_RESERVE), and less what the account poll, the
+# listing, the flows and the action take, which go first.
+FLIPBOOK_CALLS_PER_MINUTE: Final = 19
 # Each flipbook is refreshed at most this often, however few there are.
 MIN_FLIPBOOK_CYCLE: Final = timedelta(minutes=30)
+# A tracked flipbook whose figures Flipsnack refuses (codes 43 and 46) while the listing
+# still has it is asked again after a cycle, then after twice as long each time, up to this.
+REFUSED_FIGURES_MAX_BACKOFF: Final = timedelta(hours=4)
 # Figures older than this many cycles are too old to show.
 STALE_AFTER_CYCLES: Final = 3
 

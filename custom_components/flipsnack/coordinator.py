@@ -1,6 +1,7 @@
 """Coordinators: the account totals, and the tracked flipbooks with their figures."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import override
@@ -25,6 +26,7 @@ from .const import (
     LISTING_INTERVAL,
     LISTING_RETRY,
     LOGGER,
+    REFUSED_FIGURES_MAX_BACKOFF,
     SCAN_INTERVAL,
     STALE_AFTER_CYCLES,
     Tracking,
@@ -35,16 +37,34 @@ from .errors import update_error
 from .flipbook_store import (
     FetchedFigures,
     FlipbooksData,
+    FlipbookStore,
     StoredFlipbooks,
     data_from_store,
     data_to_store,
-    flipbook_store,
     stored_for_same_settings,
 )
-from .scheduler import SchedulerLease
+from .scheduler import Priority, SchedulerLease
 
-# However long an update took, the next one leaves the scheduler this much room.
-MIN_UPDATE_GAP = timedelta(seconds=10)
+# However long an update took, the next one starts no sooner than this after it. The
+# rotation's calls are spread over the minute, so an update takes most of one; a person
+# waiting finds the slot the scheduler keeps free (INTERACTIVE_RESERVE) instead.
+MIN_UPDATE_GAP = timedelta(seconds=1)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _FailedListing:
+    """The last listing of the flipbooks, which failed."""
+
+    error: FlipsnackError
+    at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _RefusedFigures:
+    """Flipsnack refused a listed flipbook's figures, and when to ask again."""
+
+    wait: timedelta
+    ask_again_at: datetime
 
 
 class FlipsnackAccountCoordinator(DataUpdateCoordinator[UserStats]):
@@ -113,9 +133,10 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         self._scheduler = scheduler
         self.tracking = tracking
         self._chosen = list(dict.fromkeys(chosen))
-        self._store = flipbook_store(hass, entry)
+        self._store = FlipbookStore(hass, entry, self._data_to_store)
         self._listing_wanted = False
-        self._listing_failed_at: datetime | None = None
+        self._failed_listing: _FailedListing | None = None
+        self._refused: dict[str, _RefusedFigures] = {}
 
     @property
     def cycle(self) -> timedelta:
@@ -145,7 +166,8 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
     def listing_due(self) -> bool:
         """Whether the next update lists the flipbooks instead of refreshing figures."""
         now = dt_util.utcnow()
-        if self._listing_failed_at and now - self._listing_failed_at < LISTING_RETRY:
+        failed = self._failed_listing
+        if failed is not None and now - failed.at < LISTING_RETRY:
             # Meanwhile the figures of the flipbooks already known go on.
             return False
         listed_at = self.data.listed_at
@@ -166,7 +188,12 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
 
     @override
     async def _async_update_data(self) -> FlipbooksData:
-        """List the flipbooks when due, otherwise refresh the figures that are due."""
+        """List the flipbooks when due, otherwise refresh the figures that are due.
+
+        The update fails while the last listing failed, even when it refreshed figures:
+        the flipbooks are back only with a listing, so an outage is logged once, and
+        its end once, whatever updates come between.
+        """
         started = self.hass.loop.time()
         try:
             if self.listing_due:
@@ -179,7 +206,7 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
             self.async_update_listeners()
             raise update_error(err) from err
         finally:
-            self._store.async_delay_save(self._data_to_store, 30)
+            self._store.async_save_if_changed()
             # The next update is timed from the end of this one; paced calls make an
             # update last seconds, so start the next one a minute after this began
             # to keep the rotation at its rate a minute.
@@ -187,22 +214,30 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
             self.update_interval = max(
                 MIN_UPDATE_GAP, FLIPBOOK_UPDATE_INTERVAL - elapsed
             )
+        if (failed := self._failed_listing) is not None:
+            # The figures this update refreshed show all the same.
+            self.async_update_listeners()
+            raise update_error(failed.error, repeated=True) from failed.error
         return self.data
 
     @override
     async def async_shutdown(self) -> None:
-        """Write the latest figures to disk before the entry unloads."""
+        """Write the latest figures to disk before the entry unloads, and then no more.
+
+        An update cancelled by the unload ends after this; the entry may be removed by
+        then, and its store must not come back.
+        """
         await super().async_shutdown()
-        await self._store.async_save(self._data_to_store())
+        await self._store.async_close()
 
     async def _async_list_flipbooks(self) -> None:
         """Take the tracked flipbooks from a complete listing, and follow it."""
         try:
             listing = await self._scheduler.async_call(self._client.collections)
-        except FlipsnackError:
-            self._listing_failed_at = dt_util.utcnow()
+        except FlipsnackError as err:
+            self._failed_listing = _FailedListing(error=err, at=dt_util.utcnow())
             raise
-        self._listing_failed_at = None
+        self._failed_listing = None
         # Editable flipbooks are never tracked: their hash changes when published.
         published = self._tracked(
             {flipbook.hash: flipbook for flipbook in listing if flipbook.published}
@@ -216,6 +251,11 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         }
         data.listed_at = dt_util.utcnow()
         self._listing_wanted = False
+        self._refused = {
+            flipbook_hash: refused
+            for flipbook_hash, refused in self._refused.items()
+            if flipbook_hash in published
+        }
         self._async_remove_untracked_devices()
         async_rename_flipbook_devices(self.hass, self.config_entry, published.values())
 
@@ -229,7 +269,11 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         wanted = {
             context
             for context in self.async_contexts()
-            if isinstance(context, str) and context in data.flipbooks
+            if isinstance(context, str)
+            and context in data.flipbooks
+            and not (
+                (refused := self._refused.get(context)) and now < refused.ask_again_at
+            )
         }
         fetched_at = {
             flipbook_hash: figures.fetched_at
@@ -252,17 +296,40 @@ class FlipsnackFlipbooksCoordinator(DataUpdateCoordinator[FlipbooksData]):
         for flipbook_hash in due[:FLIPBOOK_CALLS_PER_MINUTE]:
             try:
                 stats = await self._scheduler.async_call(
-                    partial(self._client.collection_stats, flipbook_hash)
+                    partial(self._client.collection_stats, flipbook_hash),
+                    priority=Priority.ROTATION,
                 )
             except FlipsnackFlipbookNotFoundError:
-                # Deleted or moved: the next listing decides whether it goes.
-                LOGGER.debug("A tracked flipbook is gone; listing the flipbooks again")
                 data.figures.pop(flipbook_hash, None)
-                self._listing_wanted = True
+                self._refuse(flipbook_hash, cycle)
                 continue
+            self._refused.pop(flipbook_hash, None)
             data.figures[flipbook_hash] = FetchedFigures(
                 figures=stats.figures(), fetched_at=dt_util.utcnow()
             )
+
+    def _refuse(self, flipbook_hash: str, cycle: timedelta) -> None:
+        """Ask for a refused flipbook's figures again later, each time later still.
+
+        The first refusal lists the flipbooks again at once: a deleted flipbook goes
+        with that listing. One that the listing keeps, but whose figures Flipsnack
+        goes on refusing, must not cost a listing and a call every other minute.
+        """
+        refused = self._refused.get(flipbook_hash)
+        if refused is None:
+            LOGGER.debug("A tracked flipbook is gone; listing the flipbooks again")
+            self._listing_wanted = True
+            wait = cycle
+        else:
+            wait = min(refused.wait * 2, REFUSED_FIGURES_MAX_BACKOFF)
+            LOGGER.debug(
+                "Flipsnack still refuses the figures of a listed flipbook; asking"
+                " again in %s",
+                wait,
+            )
+        self._refused[flipbook_hash] = _RefusedFigures(
+            wait=wait, ask_again_at=dt_util.utcnow() + wait
+        )
 
     @callback
     def _async_remove_untracked_devices(self) -> None:

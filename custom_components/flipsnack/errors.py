@@ -60,8 +60,14 @@ def form_error(err: FlipsnackError, answer_to: str) -> str:
     return key
 
 
-def update_error(err: FlipsnackError) -> ConfigEntryAuthFailed | UpdateFailed:
-    """Return what a coordinator raises for err: reauth, or a translated failure."""
+def update_error(
+    err: FlipsnackError, *, repeated: bool = False
+) -> ConfigEntryAuthFailed | UpdateFailed:
+    """Return what a coordinator raises for err: reauth, or a translated failure.
+
+    A repeated error is an earlier call's, raised again by an update that did not make
+    that call: a rate limit it met does not bring the next update forward.
+    """
     if isinstance(err, FlipsnackAuthenticationError):
         return ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key=translation_key(err)
@@ -71,7 +77,9 @@ def update_error(err: FlipsnackError) -> ConfigEntryAuthFailed | UpdateFailed:
         translation_key=translation_key(err),
         translation_placeholders={"error": str(err)},
         retry_after=(
-            err.retry_after if isinstance(err, FlipsnackRateLimitError) else None
+            err.retry_after
+            if isinstance(err, FlipsnackRateLimitError) and not repeated
+            else None
         ),
     )
 

@@ -1,11 +1,13 @@
 """The tracked flipbooks and their figures, and how they are kept on disk between runs."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypedDict
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
@@ -13,6 +15,9 @@ from .api import Figures, Flipbook, FlipbookStatus
 from .const import DOMAIN, LOGGER, Tracking
 
 STORAGE_VERSION = 1
+# Changed figures are written at most this often: each write wears the SD card that most
+# Home Assistant installations run on. Home Assistant's stop writes the latest at once.
+SAVE_DELAY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -52,12 +57,117 @@ class StoredFlipbooks(TypedDict):
     flipbooks: dict[str, _StoredFlipbook]
 
 
-type FlipbookStore = Store[StoredFlipbooks]
-
-
-def flipbook_store(hass: HomeAssistant, entry: ConfigEntry) -> FlipbookStore:
+def flipbook_store(hass: HomeAssistant, entry: ConfigEntry) -> Store[StoredFlipbooks]:
     """Return the store that keeps an entry's flipbooks and figures between runs."""
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.flipbooks")
+
+
+class FlipbookStore:
+    """Writes an entry's flipbooks and figures to disk only when they changed.
+
+    Changed means more than the times of the listing and of the figures, which move at
+    every update while the figures mostly stay: the tracked flipbooks, their titles,
+    statuses and figures, or the tracking settings. A change is written SAVE_DELAY later,
+    with whatever changed meanwhile and the times. The times alone are written once, when
+    Home Assistant stops, so that a restart finds them fresh. After `async_close` nothing
+    is written any more: the entry may be about to be removed, its store with it.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        data: Callable[[], StoredFlipbooks],
+    ) -> None:
+        """Keep what `data` returns; nothing is written before `async_load`."""
+        self._store = flipbook_store(hass, entry)
+        self._data = data
+        # What the disk holds, as far as this run knows, and its lasting part.
+        self._on_disk: StoredFlipbooks | None = None
+        self._lasting_on_disk: object = None
+        self._pending = False
+        self._writable = False
+        entry.async_on_unload(
+            hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, self._async_stopping)
+        )
+
+    async def async_load(self) -> StoredFlipbooks | None:
+        """Return what the last run left on disk, if anything."""
+        stored = await self._store.async_load()
+        self._remember_on_disk(stored)
+        self._writable = True
+        return stored
+
+    @callback
+    def async_save_if_changed(self) -> None:
+        """Write the data SAVE_DELAY from now if it changed, unless a write is due."""
+        if not self._writable or self._pending:
+            return
+        if _lasting(self._data()) == self._lasting_on_disk:
+            return
+        self._pending = True
+        self._store.async_delay_save(self._write, SAVE_DELAY.total_seconds())
+
+    async def async_close(self) -> None:
+        """Write the latest data now if the disk lacks it, and nothing after."""
+        if not self._writable:
+            return
+        self._writable = False
+        data = self._data()
+        # A write still due must not come after this one, whatever it would write.
+        if self._pending or data != self._on_disk:
+            self._pending = False
+            self._remember_on_disk(data)
+            await self._store.async_save(data)
+
+    @callback
+    def _async_stopping(self, _event: Event) -> None:
+        """Have the latest data written, times included, at Home Assistant's last write."""
+        if not self._writable or self._pending or self._data() == self._on_disk:
+            return
+        self._pending = True
+        # While Home Assistant stops, this waits for its final write.
+        self._store.async_delay_save(self._write)
+
+    @callback
+    def _write(self) -> StoredFlipbooks:
+        """Return the data the store writes now."""
+        self._pending = False
+        data = self._data()
+        self._remember_on_disk(data)
+        return data
+
+    def _remember_on_disk(self, stored: StoredFlipbooks | None) -> None:
+        self._on_disk = stored
+        self._lasting_on_disk = _lasting(stored)
+
+
+def _lasting(stored: StoredFlipbooks | None) -> object:
+    """Return what stored holds apart from the times; None when there is nothing to read."""
+    if stored is None:
+        return None
+    try:
+        return (
+            stored["tracking"],
+            stored["chosen"],
+            {
+                flipbook_hash: (
+                    item["title"],
+                    item["status"],
+                    None
+                    if item["figures"] is None
+                    else {
+                        name: value
+                        for name, value in item["figures"].items()
+                        if name != "fetched_at"
+                    },
+                )
+                for flipbook_hash, item in stored["flipbooks"].items()
+            },
+        )
+    except KeyError, TypeError, AttributeError:
+        # Damaged: whatever comes next replaces it.
+        return None
 
 
 def data_to_store(

@@ -1,7 +1,8 @@
 """The history import: each tracked flipbook's daily figures into long-term statistics.
 
-One call per flipbook and day, newest days first, paced to the calls the request
-budget leaves (history_plan) and queued below everything else (Priority.HISTORY).
+One call per flipbook and day, newest days first, queued below everything else
+(Priority.HISTORY): the scheduler gives it the slots the rotation leaves, and a tenth
+of the rotation's while that has flipbooks due.
 Days are fetched again until they are two days old. Progress is kept in a store and
 checked against the recorder's rows, so a restart, a reload or a failed call resumes
 where the import was. It runs as a background task of the entry.
@@ -98,7 +99,6 @@ class HistoryImporter:
         self._store = history_store(hass, entry)
         self.state = HistoryState()
         self._names: dict[str, str] = {}
-        self._next_call_at = 0.0
         self._retry_at: dict[tuple[str, date | None], float] = {}
         # Flipbooks Flipsnack called gone, with the listing that still had them.
         self._ended: dict[str, datetime | None] = {}
@@ -234,9 +234,7 @@ class HistoryImporter:
                 len(tracked),
                 self.days,
             )
-        if now < self._next_call_at:
-            return self._next_call_at - now
-        self._next_call_at = now + 60 / spare_calls_per_minute(len(tracked))
+        # The scheduler paces the calls, below the rotation's (Priority.HISTORY).
         return await self._async_fetch(work, today, now)
 
     def _next_work(

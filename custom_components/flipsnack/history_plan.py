@@ -1,22 +1,21 @@
 """How fast the history import may call Flipsnack, and how long it takes.
 
-The import takes only what the request budget leaves: the scheduler's calls a minute,
-less the rotation's calls at this count of flipbooks, less a reserve for the account
-poll, the listing, flows and the action. The form, the README and the benchmark all
-use these two functions.
+The import takes the rotation's share (scheduler.Priority.HISTORY) that the rotation
+leaves at this count of flipbooks, less a call a minute for the account poll and the
+listing; while the rotation has flipbooks due, one of its slots in HISTORY_SLOT_EVERY.
+The scheduler paces the calls; the form, the README and the benchmark estimate with
+these two functions.
 """
 
 from datetime import timedelta
 import math
 from typing import Final
 
-from .const import flipbook_cycle
-from .scheduler import CALLS_PER_MINUTE
+from .const import FLIPBOOK_CALLS_PER_MINUTE, flipbook_cycle
+from .scheduler import HISTORY_SLOT_EVERY
 
-# Kept free for the account poll, the listing, flows and the statistics action.
-RESERVED_CALLS_PER_MINUTE: Final = 4
-# However many flipbooks the rotation refreshes, the import goes on at this pace.
-MIN_HISTORY_CALLS_PER_MINUTE: Final = 1.0
+# What the account poll and the listing take of the rotation's share, about.
+POLLING_CALLS_PER_MINUTE: Final = 1.0
 
 
 def spare_calls_per_minute(flipbook_count: int) -> float:
@@ -24,8 +23,8 @@ def spare_calls_per_minute(flipbook_count: int) -> float:
     cycle_minutes = flipbook_cycle(flipbook_count).total_seconds() / 60
     rotation = flipbook_count / cycle_minutes
     return max(
-        MIN_HISTORY_CALLS_PER_MINUTE,
-        CALLS_PER_MINUTE - RESERVED_CALLS_PER_MINUTE - rotation,
+        FLIPBOOK_CALLS_PER_MINUTE / HISTORY_SLOT_EVERY,
+        FLIPBOOK_CALLS_PER_MINUTE - POLLING_CALLS_PER_MINUTE - rotation,
     )
 
 

@@ -32,6 +32,12 @@ from .const import DOMAIN, LOGGER
 # and two thirds of the older one, so the customer's own tools keep room under both.
 CALLS_PER_MINUTE: Final = 20
 CALLS_PER_SECOND: Final = 2
+# The rotation of the flipbooks' figures may use the whole share but this many calls of any
+# 60 s, so that a person waiting (a flow, an action) finds a slot within a second or two.
+INTERACTIVE_RESERVE: Final = 1
+# While the rotation has flipbooks due, the history import gets one of this many of the
+# spread slots: the rotation's cycle grows by a tenth at most.
+HISTORY_SLOT_EVERY: Final = 11
 # After Flipsnack throttled the key, something else is using it heavily: for a while the
 # integration takes half of its share.
 REDUCED_CALLS_PER_MINUTE: Final = 10
@@ -45,8 +51,13 @@ class Priority(IntEnum):
     """Who waits for a call; lower values are served first."""
 
     INTERACTIVE = 0  # a person waits: config and options flows, actions
-    BACKGROUND = 1  # polling
-    HISTORY = 2  # the history import: only the slots nothing else waits for
+    BACKGROUND = 1  # polling of the account and the listing
+    # The rotation of the flipbooks' figures: what the others leave of the share but
+    # the INTERACTIVE_RESERVE, spread evenly over the minute rather than in bursts.
+    ROTATION = 2
+    # The history import: the rotation's spread slots the rotation leaves, and while
+    # it has flipbooks due, one in HISTORY_SLOT_EVERY of them.
+    HISTORY = 3
 
 
 # The priority of the call a request belongs to. A call of the client can make several
@@ -97,6 +108,9 @@ class RequestScheduler:
         # The clock of the timers that wake the scheduler up.
         self._clock = hass.loop.time
         self._started: deque[float] = deque()
+        self._last_spread_start = -math.inf
+        # Spread slots granted so far, to give the history import its turn.
+        self._spread_slots = 0
         self._waiting: list[tuple[Priority, int, asyncio.Future[None], object]] = []
         self._order = itertools.count()
         self._paused_until = 0.0
@@ -223,12 +237,20 @@ class RequestScheduler:
                 heapq.heappop(self._waiting)
                 continue
             now = self._clock()
-            delay = self._delay_until_free(now)
+            priority = self._waiting[0][0]
+            delay = self._delay_until_free(now, priority)
             if delay > 0:
                 self._wake_in(delay)
                 return
-            _, _, slot, _ = heapq.heappop(self._waiting)
+            if priority is Priority.ROTATION and self._history_turn():
+                priority = Priority.HISTORY
+                slot = self._pop_first_waiting(Priority.HISTORY)
+            else:
+                _, _, slot, _ = heapq.heappop(self._waiting)
             self._started.append(now)
+            if priority >= Priority.ROTATION:
+                self._last_spread_start = now
+                self._spread_slots += 1
             self._calls += 1
             slot.set_result(None)
         # Nothing waits: no timer either.
@@ -236,12 +258,35 @@ class RequestScheduler:
             self._cancel_timer()
             self._cancel_timer = None
 
-    def _delay_until_free(self, now: float) -> float:
-        """Return how long the next call must wait, 0 if it may start now."""
+    def _history_turn(self) -> bool:
+        """Whether this spread slot goes to the history import, though the rotation waits."""
+        return self._spread_slots % HISTORY_SLOT_EVERY == HISTORY_SLOT_EVERY - 1 and any(
+            priority is Priority.HISTORY and not slot.done()
+            for priority, _, slot, _ in self._waiting
+        )
+
+    def _pop_first_waiting(self, priority: Priority) -> asyncio.Future[None]:
+        """Take the first live waiter of priority out of the queue."""
+        first = min(
+            entry
+            for entry in self._waiting
+            if entry[0] is priority and not entry[2].done()
+        )
+        self._waiting.remove(first)
+        heapq.heapify(self._waiting)
+        return first[2]
+
+    def _delay_until_free(self, now: float, priority: Priority) -> float:
+        """Return how long the next call, of priority, must wait; 0 if it may start now."""
         while self._started and self._started[0] <= now - 60 - _WINDOW_MARGIN:
             self._started.popleft()
         delays = [self._paused_until - now]
         per_minute = self._current_calls_per_minute(now)
+        if priority >= Priority.ROTATION:
+            # Bursts would fill the window for the rest of the minute, and a person
+            # would wait for it to pass; one call every 60 s / share never does.
+            per_minute -= INTERACTIVE_RESERVE
+            delays.append(self._last_spread_start + 60 / per_minute - now)
         if len(self._started) >= per_minute:
             oldest_in_window = self._started[-per_minute]
             delays.append(oldest_in_window + 60 + _WINDOW_MARGIN - now)

@@ -1,151 +1,339 @@
-"""The webhook Flipsnack posts lead forms to: receive, parse, then dispatch.
+"""The webhook Flipsnack posts lead forms to: receive, parse, then hand to the entity.
 
-Flipsnack disables the webhook after five failed deliveries, and any answer other than a quick
-2xx is a failure. The handler therefore answers every post with 200 at once and acts only on
-well-formed lead forms (webhook_posts.py reads them). The URL (webhook_url.py) is the only
-secret, so it, like the lead's fields, never goes into a log message or diagnostics.
+Flipsnack disables the webhook after five failed deliveries, any answer other than a quick
+2xx is a failure, and a lead answered with 2xx is never sent again. The handler therefore
+answers every request with 200 at once and acts only on lead forms (webhook_posts.py reads
+them). The URL (webhook_url.py) is the only secret, so it, like the lead's fields, never
+goes into a log message, diagnostics or an exception that leaves the handler: Home
+Assistant would log such an exception with the webhook id.
+
+A lead form does not depend on Flipsnack's API, so the receiver of an entry outlives the
+loaded entry. The set-up registers it first, before any call to Flipsnack, and keeps it in
+hass.data: it stays registered while the set-up waits for a retry or for
+re-authentication, and across a reload, so nothing posted meanwhile is lost. Home
+Assistant runs an entry's unload callbacks when its set-up fails, which is why its
+registration does not hang on async_on_unload. Leads that arrive while no Lead form entity
+is there wait in memory, never on disk, and fire as soon as the entity is added. The
+receiver is unregistered when the user turns lead forms off, disables the entry or
+deletes it.
 """
 
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
 from typing import Any, Final
 
-from aiohttp.hdrs import METH_POST
+from aiohttp.hdrs import METH_GET, METH_POST, METH_PUT
 from aiohttp.web import Request
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import CONF_WEBHOOK_ID
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.json import json_loads
-from homeassistant.util.signal_type import SignalType
 
 from .const import CONF_LEAD_FORMS, DOMAIN, LOGGER
-from .webhook_posts import MAX_BODY_BYTES, REASONS, Lead, PostIgnoredError, parse_lead
+from .webhook_posts import (
+    MAX_BODY_BYTES,
+    REASONS,
+    UNREADABLE_REASONS,
+    Lead,
+    PostIgnoredError,
+    parse_lead,
+)
 from .webhook_url import WebhookUrlWatcher
 
 # Flipsnack retries a delivery it counts as failed (up to five times, with back-off); the
 # same submission within this window fires one event.
 DUPLICATE_WINDOW: Final = timedelta(minutes=10)
 MAX_REMEMBERED: Final = 1000
+# Leads kept while no entity fires them; a flood must not grow the memory without bound.
+MAX_WAITING: Final = 100
 
+ISSUE_UNREADABLE: Final = "unreadable_lead_forms"
 
-def lead_signal(entry_id: str) -> SignalType[Lead]:
-    """Return the dispatcher signal that carries the leads of an entry."""
-    return SignalType(f"{DOMAIN}_lead_{entry_id}")
+# Why the receiver drops a lead of its own accord, beside the REASONS of webhook_posts.py.
+RECEIVER_REASONS: Final[dict[str, tuple[int, str]]] = {
+    "entity_disabled": (logging.DEBUG, "the Lead form entity is disabled"),
+    "too_many_waiting": (
+        logging.WARNING,
+        (
+            f"more than {MAX_WAITING} leads waited for the Lead form entity; the oldest"
+            " was dropped"
+        ),
+    ),
+    "unexpected_error": (logging.ERROR, "an unexpected error occurred"),
+}
+
+# Anything else than a POST (someone opening the URL in a browser) is answered 200 quietly;
+# Home Assistant would answer a method not allowed with 405 and a warning holding the id.
+ANSWERED_METHODS: Final = (METH_GET, METH_POST, METH_PUT)
+
+_RECEIVERS: HassKey[dict[str, LeadReceiver]] = HassKey(f"{DOMAIN}_lead_receivers")
+
+type FlipbookTitles = Callable[[], Mapping[str, str | None]]
 
 
 @callback
-def async_setup_lead_webhook(
+def async_setup_lead_receiver(
     hass: HomeAssistant, entry: ConfigEntry
-) -> LeadWebhook | None:
-    """Start receiving lead forms if the user turned them on in the options."""
+) -> LeadReceiver | None:
+    """Return the entry's registered receiver while lead forms are on, else None.
+
+    Registered on first use and kept until lead forms are off, or the entry is disabled
+    or deleted: a set-up that fails or a reload keeps it.
+    """
     if not entry.options.get(CONF_LEAD_FORMS) or CONF_WEBHOOK_ID not in entry.data:
+        async_remove_lead_receiver(hass, entry.entry_id)
         return None
-    lead_webhook = LeadWebhook(hass, entry)
-    lead_webhook.async_start()
-    return lead_webhook
+    receivers = hass.data.setdefault(_RECEIVERS, {})
+    if (receiver := receivers.get(entry.entry_id)) is None:
+        receiver = receivers[entry.entry_id] = LeadReceiver(hass, entry)
+        receiver.async_register()
+    return receiver
+
+
+@callback
+def async_remove_lead_receiver(hass: HomeAssistant, entry_id: str) -> None:
+    """Unregister the entry's receiver and forget the leads waiting in it."""
+    if (receiver := hass.data.get(_RECEIVERS, {}).pop(entry_id, None)) is not None:
+        receiver.async_unregister()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LeadWebhook:
+    """The lead forms of a loaded entry: the receiver, and the watcher of its URL."""
+
+    receiver: LeadReceiver
+    url_watcher: WebhookUrlWatcher
+
+    @property
+    def diagnostics(self) -> dict[str, Any]:
+        """Return how the webhook fares, without its URL and without any lead."""
+        return self.url_watcher.diagnostics | self.receiver.diagnostics
+
+
+@callback
+def async_start_lead_webhook(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    receiver: LeadReceiver | None,
+    flipbook_titles: FlipbookTitles,
+) -> LeadWebhook | None:
+    """Watch the URL of the receiver until unload, and give it the listing's titles."""
+    if receiver is None:
+        return None
+    url_watcher = WebhookUrlWatcher(hass, entry)
+    url_watcher.async_start()
+    receiver.flipbook_titles = flipbook_titles
+    entry.async_on_unload(receiver.async_forget_titles)
+    return LeadWebhook(receiver=receiver, url_watcher=url_watcher)
 
 
 async def _async_read_payload(request: Request) -> Any:
     """Return the parsed JSON body, read no further than MAX_BODY_BYTES."""
     body = bytearray()
-    # Once: a request relayed by Home Assistant Cloud makes a new reader at each access.
-    stream = request.content
-    while chunk := await stream.read(MAX_BODY_BYTES + 1 - len(body)):
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise PostIgnoredError("too_large")
+    try:
+        # Once: a request relayed by Home Assistant Cloud makes a new reader each time.
+        stream = request.content
+        while len(body) <= MAX_BODY_BYTES and (
+            chunk := await stream.read(MAX_BODY_BYTES + 1 - len(body))
+        ):
+            body += chunk
+    except Exception as err:
+        # aiohttp has errors of many kinds for a body cut short or badly framed.
+        raise PostIgnoredError("read_error") from err
+    if len(body) > MAX_BODY_BYTES:
+        raise PostIgnoredError("too_large")
     try:
         return json_loads(body)
     except ValueError as err:
         raise PostIgnoredError("invalid_json") from err
 
 
-class LeadWebhook:
-    """Receives an entry's lead forms, while a watcher keeps its URL reachable."""
+class LeadReceiver:
+    """Receives an entry's lead forms and hands them to its Lead form entity."""
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
-        """Prepare the webhook of entry; async_start registers it."""
+        """Prepare the receiver of entry; async_register registers it."""
         self.hass = hass
         self.entry = entry
-        self.url_watcher = WebhookUrlWatcher(hass, entry)
-        self.webhook_id = self.url_watcher.webhook_id
+        self.webhook_id: str = entry.data[CONF_WEBHOOK_ID]
         self.leads_received = 0
-        self.posts_ignored: Counter[str] = Counter()
+        # Posts that fired no event, by reason (a key of REASONS).
+        self.posts_dropped: Counter[str] = Counter()
         self.last_received: datetime | None = None
-        self._signal = lead_signal(entry.entry_id)
+        self.flipbook_titles: FlipbookTitles | None = None
+        self._deliver: Callable[[Lead], None] | None = None
+        self._waiting: deque[Lead] = deque()
         self._recent: dict[str, datetime] = {}
         self._logged: set[str] = set()
+        self._stop_watching_entry: CALLBACK_TYPE = lambda: None
 
     @property
     def diagnostics(self) -> dict[str, Any]:
-        """Return how the webhook fares, without its URL and without any lead."""
+        """Return the counts of leads and dropped posts, without any lead."""
         return {
-            **self.url_watcher.diagnostics,
             "leads_received": self.leads_received,
-            "posts_ignored": self.posts_ignored.total(),
-            "posts_ignored_by_reason": dict(sorted(self.posts_ignored.items())),
+            "leads_waiting": len(self._waiting),
+            "posts_dropped": self.posts_dropped.total(),
+            "posts_dropped_by_reason": dict(sorted(self.posts_dropped.items())),
             "last_received": (
                 self.last_received.isoformat() if self.last_received else None
             ),
         }
 
+    @property
+    def _issue_id(self) -> str:
+        return f"{ISSUE_UNREADABLE}_{self.entry.entry_id}"
+
     @callback
-    def async_start(self) -> None:
-        """Register the webhook until the entry unloads, and watch its URL."""
-        # Flipsnack posts from the internet, and only ever POSTs.
+    def async_register(self) -> None:
+        """Register the webhook, until async_unregister."""
         webhook.async_register(
             self.hass,
             DOMAIN,
             self.entry.title,
             self.webhook_id,
             self._async_handle_webhook,
-            local_only=False,
-            allowed_methods=[METH_POST],
+            local_only=False,  # Flipsnack posts from the internet
+            allowed_methods=ANSWERED_METHODS,
         )
-        self.entry.async_on_unload(
-            lambda: webhook.async_unregister(self.hass, self.webhook_id)
+        self._stop_watching_entry = self.entry.async_on_state_change(
+            self._async_entry_state_changed
         )
-        self.url_watcher.async_start()
+
+    @callback
+    def async_unregister(self) -> None:
+        """Unregister the webhook and forget what waits; the entry's issue goes too."""
+        webhook.async_unregister(self.hass, self.webhook_id)
+        self._stop_watching_entry()
+        self._deliver = None
+        self._waiting.clear()
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+
+    @callback
+    def _async_entry_state_changed(self) -> None:
+        """Unregister once a disabled entry is unloaded; a reload keeps the receiver."""
+        if (
+            self.entry.disabled_by is not None
+            and self.entry.state is ConfigEntryState.NOT_LOADED
+        ):
+            # Not from within: the entry is still going through its state listeners.
+            self.hass.loop.call_soon(
+                async_remove_lead_receiver, self.hass, self.entry.entry_id
+            )
+
+    @callback
+    def async_forget_titles(self) -> None:
+        """Stop asking the unloaded entry for flipbook titles."""
+        self.flipbook_titles = None
+
+    @callback
+    def async_attach(self, deliver: Callable[[Lead], None]) -> CALLBACK_TYPE:
+        """Hand each lead to deliver until the returned callback is called.
+
+        The leads that waited follow just after, from the event loop, so that an entity
+        attaching while it is added fires each of them as a state of its own.
+        """
+        self._deliver = deliver
+        if self._waiting:
+            self.hass.loop.call_soon(self._async_deliver_waiting)
+
+        @callback
+        def detach() -> None:
+            if self._deliver is deliver:
+                self._deliver = None
+
+        return detach
+
+    @callback
+    def _async_deliver_waiting(self) -> None:
+        while self._waiting and self._deliver is not None:
+            self._deliver(self._waiting.popleft())
 
     async def _async_handle_webhook(
         self, hass: HomeAssistant, webhook_id: str, request: Request
     ) -> None:
-        """Take one post from Flipsnack; Home Assistant answers it with 200."""
+        """Take one request to the webhook; Home Assistant answers it with 200."""
+        if request.method != METH_POST:
+            LOGGER.debug(
+                "Answered a %s request to the lead form webhook of %s",
+                request.method,
+                self.entry.title,
+            )
+            return
+        try:
+            await self._async_take_post(request)
+        except Exception:  # noqa: BLE001 - Home Assistant would log it with the id
+            # Neither the message nor the traceback: either may hold the lead.
+            self._async_drop("unexpected_error")
+
+    async def _async_take_post(self, request: Request) -> None:
         self.last_received = received_at = dt_util.utcnow()
+        titles = self.flipbook_titles() if self.flipbook_titles else {}
         try:
             lead, notes = parse_lead(
-                await _async_read_payload(request), received_at=received_at
+                await _async_read_payload(request),
+                received_at=received_at,
+                flipbook_titles=titles,
             )
         except PostIgnoredError as err:
-            self._async_ignore(err.reason)
+            self._async_drop(err.reason)
             return
         for note in sorted(notes):
-            self._async_log_reason(note, "Changed a lead form posted to")
+            self._async_log_once(note, "Changed a lead form posted to")
         if self._async_is_retry(lead):
-            self._async_ignore("duplicate")
+            self._async_drop("duplicate")
             return
         self.leads_received += 1
-        async_dispatcher_send(hass, self._signal, lead)
+        if self._deliver is not None and not self._waiting:
+            self._deliver(lead)
+        elif self._deliver is None and self.entry.state is ConfigEntryState.LOADED:
+            # Loaded without a Lead form entity: the user disabled it.
+            self._async_drop("entity_disabled")
+        else:
+            if len(self._waiting) >= MAX_WAITING:
+                self._waiting.popleft()
+                self._async_drop("too_many_waiting")
+            self._waiting.append(lead)
 
     @callback
-    def _async_ignore(self, reason: str) -> None:
-        self.posts_ignored[reason] += 1
-        self._async_log_reason(reason, "Ignored a post to")
+    def _async_drop(self, reason: str) -> None:
+        """Count a post that fires no event; tell the user if it was no lead form."""
+        self.posts_dropped[reason] += 1
+        self._async_log_once(reason, "Dropped a post to")
+        if reason not in UNREADABLE_REASONS:
+            return
+        counts = {key: self.posts_dropped[key] for key in UNREADABLE_REASONS}
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_UNREADABLE,
+            translation_placeholders={
+                "title": self.entry.title,
+                "count": str(sum(counts.values())),
+                **{key: str(count) for key, count in counts.items()},
+            },
+        )
 
     @callback
-    def _async_log_reason(self, reason: str, action: str) -> None:
-        """Log why a post was changed or ignored, at its level the first time only.
+    def _async_log_once(self, reason: str, action: str) -> None:
+        """Log why a post was changed or dropped, the first time of each reason only.
 
-        Later ones go to the debug log, so a flood of bad posts cannot flood the log.
+        The counts are in diagnostics, so a flood of bad posts cannot flood the log.
         """
-        level, text = REASONS[reason]
         if reason in self._logged:
-            level = logging.DEBUG
+            return
         self._logged.add(reason)
+        level, text = REASONS.get(reason) or RECEIVER_REASONS[reason]
         LOGGER.log(
             level, f"{action} the lead form webhook of %s: {text}", self.entry.title
         )

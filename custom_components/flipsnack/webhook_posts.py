@@ -2,10 +2,16 @@
 
 Pure Python, free of Home Assistant: the receiver (webhook.py) hands each parsed body to
 parse_lead. Flipsnack documents two types of post, lead forms (`contact`) and orders
-(`orders`); only lead forms are read so far. A reason for ignoring or changing a post is a
-key of REASONS, whose texts never hold the post's content.
+(`orders`); only lead forms are read so far.
+
+A lead is a reader's answers, so each part of a post is judged on its own: a part that
+cannot be read is replaced (the time received for the time, the listing's title for the
+title), kept as text (a nested value) or left out, and noted. Only a post that is no lead
+form at all is dropped. Notes and reasons are keys of REASONS, whose texts never hold the
+post's content.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import hashlib
@@ -21,7 +27,7 @@ ATTR_FLIPBOOK_TITLE: Final = "flipbook_title"
 ATTR_SUBMITTED_AT: Final = "submitted_at"
 ATTR_FIELDS: Final = "fields"
 
-# Limits that keep one lead small in the state machine, the restore cache and traces.
+# Limits that keep one lead small in the state machine and in automation traces.
 MAX_BODY_BYTES: Final = 64 * 1024
 MAX_FIELDS: Final = 50
 MAX_NAME_LENGTH: Final = 100
@@ -32,14 +38,20 @@ MAX_HASH_LENGTH: Final = 64
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Lead:
-    """One lead-form submission, validated and trimmed to the limits."""
+    """One lead-form submission, validated and trimmed to the limits.
 
-    flipbook_hash: str
-    flipbook_title: str
-    timestamp: float
+    The hash and title are None when the post had no readable hash and no title could be
+    found for it.
+    """
+
+    flipbook_hash: str | None
+    flipbook_title: str | None
+    timestamp: float | None
     submitted_at: datetime
-    # A reader's personal data: never in a repr, which the dispatcher may log.
+    # A reader's personal data: never in a repr, which the dispatcher or a log may show.
     fields: dict[str, str] = field(repr=False)
+    # The datetime text as posted, which Flipsnack's retries repeat.
+    posted_datetime: str | None = field(default=None, repr=False)
 
     def event_attributes(self) -> dict[str, Any]:
         """Return the attributes of the event entity for this lead."""
@@ -52,7 +64,12 @@ class Lead:
 
     def digest(self) -> str:
         """Return a digest that is the same for Flipsnack's retries of this submission."""
-        key = [self.flipbook_hash, self.timestamp, sorted(self.fields.items())]
+        key = [
+            self.flipbook_hash,
+            self.timestamp,
+            self.posted_datetime,
+            sorted(self.fields.items()),
+        ]
         return hashlib.sha256(json.dumps(key).encode()).hexdigest()
 
 
@@ -65,32 +82,27 @@ class PostIgnoredError(Exception):
         self.reason = reason
 
 
-# Why a post was ignored or changed: the log level and text, which never hold its content.
+# Posts dropped because they could not be read as lead forms at all: the user is told
+# through a repair issue. Orders and Flipsnack's retries are ignored as expected.
+UNREADABLE_REASONS: Final = (
+    "invalid_json",
+    "not_object",
+    "unknown_type",
+    "too_large",
+    "read_error",
+)
+
+# Why a post was dropped or changed: the log level and text, which never hold its content.
 REASONS: Final[dict[str, tuple[int, str]]] = {
+    # Dropped: no event fires.
     "too_large": (logging.WARNING, "the body is larger than 64 kB"),
     "invalid_json": (logging.WARNING, "the body is not JSON"),
     "not_object": (logging.WARNING, "the JSON is not an object"),
+    "unknown_type": (logging.WARNING, "its type is not one Flipsnack documents"),
+    "read_error": (logging.WARNING, "the body was not received in full"),
     "order": (
         logging.DEBUG,
         "it is an order; the integration only handles lead forms",
-    ),
-    "unknown_type": (logging.WARNING, "its type is not one Flipsnack documents"),
-    "invalid_flipbook_hash": (
-        logging.WARNING,
-        "flipbook_hash is missing or not a short text",
-    ),
-    "invalid_flipbook_title": (
-        logging.WARNING,
-        "flipbook_title is missing or not a text",
-    ),
-    "invalid_timestamp": (logging.WARNING, "timestamp is missing or not a number"),
-    "invalid_datetime": (logging.WARNING, "datetime is missing or not a text"),
-    "invalid_data": (
-        logging.WARNING,
-        (
-            "data is neither an object of field names and values nor a list of"
-            " name and value pairs"
-        ),
     ),
     "duplicate": (
         logging.DEBUG,
@@ -100,9 +112,43 @@ REASONS: Final[dict[str, tuple[int, str]]] = {
     "unparsed_datetime": (
         logging.WARNING,
         (
-            "datetime is not a date and time Home Assistant understands; the time"
-            " the lead was received is used"
+            "datetime is missing or not a date and time Home Assistant understands;"
+            " the time the lead was received is used"
         ),
+    ),
+    "missing_flipbook_title": (
+        logging.INFO,
+        (
+            "flipbook_title is missing or not a text; the title from the listing, or"
+            " else the hash, is used"
+        ),
+    ),
+    "invalid_flipbook_hash": (
+        logging.WARNING,
+        "flipbook_hash is missing or not a short text; the lead has no hash",
+    ),
+    "invalid_timestamp": (
+        logging.INFO,
+        (
+            "timestamp is missing or not a number; its retries are recognised by the"
+            " rest of the lead"
+        ),
+    ),
+    "invalid_data": (
+        logging.WARNING,
+        "data is missing or empty; the lead has no fields",
+    ),
+    "unnamed_field": (
+        logging.WARNING,
+        "a field has no name that is text; it is kept as #1, #2, … by its position",
+    ),
+    "nested_value": (
+        logging.WARNING,
+        "a field's value is an object or nested list; it is kept as JSON text",
+    ),
+    "unreadable_field": (
+        logging.WARNING,
+        "a field's value could not be turned into text; it was left out",
     ),
     "too_many_fields": (
         logging.WARNING,
@@ -126,8 +172,8 @@ def _shorten(text: str, limit: int, notes: set[str]) -> str:
     return f"{text[: limit - 1]}…"
 
 
-def _field_text(value: Any) -> str:
-    """Return a field value as text; lists (several choices) are joined with commas."""
+def _scalar_text(value: Any) -> str | None:
+    """Return a JSON scalar as text, or None for an object or a list."""
     if isinstance(value, str):
         return value
     if value is None:
@@ -136,47 +182,80 @@ def _field_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    if isinstance(value, list) and not any(isinstance(v, list | dict) for v in value):
-        return ", ".join(_field_text(item) for item in value)
-    raise PostIgnoredError("invalid_data")
+    return None
 
 
-def _field_pairs(data: Any) -> list[tuple[Any, Any]]:
+def _field_text(value: Any, notes: set[str]) -> str | None:
+    """Return a field value as text; lists (several choices) are joined with commas.
+
+    Anything else, an object or a nested list, is kept as its JSON text. None only for a
+    value JSON cannot hold, which a parsed body never has.
+    """
+    if (text := _scalar_text(value)) is not None:
+        return text
+    if isinstance(value, list):
+        items = [_scalar_text(item) for item in value]
+        if all(item is not None for item in items):
+            return ", ".join(item for item in items if item is not None)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except TypeError, ValueError, RecursionError:
+        notes.add("unreadable_field")
+        return None
+    notes.add("nested_value")
+    return text
+
+
+def _field_pairs(data: Any, notes: set[str]) -> list[tuple[Any, Any]]:
     """Return the (name, value) pairs of data in either shape Flipsnack may send."""
     if isinstance(data, dict):
-        return list(data.items())
-    if not isinstance(data, list):
-        raise PostIgnoredError("invalid_data")
-    pairs: list[tuple[Any, Any]] = []
-    for item in data:
-        if not isinstance(item, dict):
-            raise PostIgnoredError("invalid_data")
-        # Lead forms are documented with a name and a value; orders use field_name and
-        # field_value, which contact forms may share.
-        name = item["name"] if "name" in item else item.get("field_name")
-        value = item["value"] if "value" in item else item.get("field_value")
-        pairs.append((name, value))
+        pairs = list(data.items())
+    elif isinstance(data, list):
+        pairs = []
+        for item in data:
+            if not isinstance(item, dict):
+                pairs.append((None, item))  # a value without its name
+                continue
+            # Lead forms are documented with a name and a value; orders use field_name
+            # and field_value, which contact forms may share.
+            name = item["name"] if "name" in item else item.get("field_name")
+            value = item["value"] if "value" in item else item.get("field_value")
+            pairs.append((name, value))
+    elif data is None:
+        pairs = []
+    else:
+        pairs = [(None, data)]  # a lone value: kept as one field without a name
+    if not pairs:
+        notes.add("invalid_data")
     return pairs
+
+
+def _field_name(raw_name: Any, position: int, notes: set[str]) -> str:
+    """Return the field's name, or #position when it has none that is text."""
+    name = _scalar_text(raw_name) if raw_name is not None else None
+    if name is None or not name.strip():
+        notes.add("unnamed_field")
+        return f"#{position}"
+    return _shorten(name.strip(), MAX_NAME_LENGTH, notes)
 
 
 def _parse_fields(data: Any, notes: set[str]) -> dict[str, str]:
     """Return the lead's fields as a name -> text mapping within the limits."""
-    pairs = _field_pairs(data)
+    pairs = _field_pairs(data, notes)
     if len(pairs) > MAX_FIELDS:
         notes.add("too_many_fields")
         del pairs[MAX_FIELDS:]
     fields: dict[str, str] = {}
-    for raw_name, raw_value in pairs:
-        if not isinstance(raw_name, str) or not raw_name.strip():
-            raise PostIgnoredError("invalid_data")
-        name = _shorten(raw_name.strip(), MAX_NAME_LENGTH, notes)
-        value = _shorten(_field_text(raw_value), MAX_VALUE_LENGTH, notes)
+    for position, (raw_name, raw_value) in enumerate(pairs, start=1):
+        if (text := _field_text(raw_value, notes)) is None:
+            continue
+        name = _field_name(raw_name, position, notes)
         # Two fields may share a label; keep both.
         unique_name, number = name, 1
         while unique_name in fields:
             number += 1
             unique_name = f"{name} ({number})"
-        fields[unique_name] = value
+        fields[unique_name] = _shorten(text, MAX_VALUE_LENGTH, notes)
     return fields
 
 
@@ -184,58 +263,84 @@ def _parse_submitted_at(value: Any, received_at: datetime, notes: set[str]) -> d
     """Return Flipsnack's datetime (UTC) as an aware datetime in UTC.
 
     Flipsnack does not document the format. A lead matters more than its exact time, so a
-    text that is no ISO 8601 date and time is replaced by the time the lead arrived, which
-    is seconds after the submission.
+    missing time, or one that is no ISO 8601 date and time, is replaced by the time the
+    lead arrived, which is seconds after the submission.
     """
-    if not isinstance(value, str):
-        raise PostIgnoredError("invalid_datetime")
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        # A time near the ends of the calendar can fall outside it in UTC.
-        return parsed.astimezone(UTC)
-    except ValueError, OverflowError:
-        notes.add("unparsed_datetime")
-        return received_at
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=UTC)
+            # A time near the ends of the calendar can fall outside it in UTC.
+            return parsed.astimezone(UTC)
+        except ValueError, OverflowError:
+            pass
+    notes.add("unparsed_datetime")
+    return received_at
 
 
-def parse_lead(payload: Any, *, received_at: datetime) -> tuple[Lead, set[str]]:
+def _parse_hash(value: Any, notes: set[str]) -> str | None:
+    if isinstance(value, str) and value.strip() and len(value) <= MAX_HASH_LENGTH:
+        return value.strip()
+    notes.add("invalid_flipbook_hash")
+    return None
+
+
+def _parse_title(
+    value: Any,
+    flipbook_hash: str | None,
+    flipbook_titles: Mapping[str, str | None],
+    notes: set[str],
+) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return _shorten(value.strip(), MAX_TITLE_LENGTH, notes)
+    notes.add("missing_flipbook_title")
+    if flipbook_hash is None:
+        return None
+    title = flipbook_titles.get(flipbook_hash) or flipbook_hash
+    return _shorten(title, MAX_TITLE_LENGTH, notes)
+
+
+def _parse_timestamp(value: Any, notes: set[str]) -> float | None:
+    # An integer of any size is finite; math.isfinite would not even take a huge one.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    notes.add("invalid_timestamp")
+    return None
+
+
+def parse_lead(
+    payload: Any,
+    *,
+    received_at: datetime,
+    flipbook_titles: Mapping[str, str | None] | None = None,
+) -> tuple[Lead, set[str]]:
     """Return the lead in a parsed webhook body, and notes on what was changed in it.
 
+    flipbook_titles are the titles the listing knows, by hash: the title of a lead
+    posted without one.
+
     Raises:
-        PostIgnoredError: the body is not a lead form the integration can use.
+        PostIgnoredError: the body is not a lead form at all.
     """
     if not isinstance(payload, dict):
         raise PostIgnoredError("not_object")
     if (kind := payload.get("type")) != "contact":
         # The same URL receives the workspace's orders, and maybe other types later.
         raise PostIgnoredError("order" if kind == "orders" else "unknown_type")
-    flipbook_hash = payload.get("flipbook_hash")
-    if (
-        not isinstance(flipbook_hash, str)
-        or not flipbook_hash.strip()
-        or len(flipbook_hash) > MAX_HASH_LENGTH
-    ):
-        raise PostIgnoredError("invalid_flipbook_hash")
-    title = payload.get("flipbook_title")
-    if not isinstance(title, str):
-        raise PostIgnoredError("invalid_flipbook_title")
-    timestamp = payload.get("timestamp")
-    if (
-        isinstance(timestamp, bool)
-        or not isinstance(timestamp, int | float)
-        or not math.isfinite(timestamp)
-    ):
-        raise PostIgnoredError("invalid_timestamp")
     notes: set[str] = set()
-    submitted_at = _parse_submitted_at(payload.get("datetime"), received_at, notes)
-    fields = _parse_fields(payload.get("data"), notes)
+    flipbook_hash = _parse_hash(payload.get("flipbook_hash"), notes)
+    posted_datetime = payload.get("datetime")
     lead = Lead(
-        flipbook_hash=flipbook_hash.strip(),
-        flipbook_title=_shorten(title.strip(), MAX_TITLE_LENGTH, notes),
-        timestamp=timestamp,
-        submitted_at=submitted_at,
-        fields=fields,
+        flipbook_hash=flipbook_hash,
+        flipbook_title=_parse_title(
+            payload.get("flipbook_title"), flipbook_hash, flipbook_titles or {}, notes
+        ),
+        timestamp=_parse_timestamp(payload.get("timestamp"), notes),
+        submitted_at=_parse_submitted_at(posted_datetime, received_at, notes),
+        fields=_parse_fields(payload.get("data"), notes),
+        posted_datetime=posted_datetime if isinstance(posted_datetime, str) else None,
     )
     return lead, notes
