@@ -12,6 +12,7 @@ from homeassistant.components.recorder.statistics import statistics_during_perio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -106,7 +107,7 @@ async def rows_of(hass: HomeAssistant, key: str) -> dict[str, dict[date, Any]]:
     )
     return {
         figure: {
-            datetime.fromtimestamp(row["start"], UTC).date(): row
+            dt_util.as_local(dt_util.utc_from_timestamp(row["start"])).date(): row
             for row in result.get(stat_id(key, figure), [])
         }
         for figure in FIGURES
@@ -177,8 +178,12 @@ async def test_import_writes_each_day_once_either_way(
             sum(getattr(daily_figures(n, day), figure) for n in (1, 2))
             for day in window[1:]
         ]
-    # One call for each flipbook-day of the backfill, none twice.
-    backfill = [call for call in stats_days(books) if call[1] < str(TODAY)]
+    # Three calls find out what endDate means; then one for each flipbook-day of the
+    # backfill, none twice.
+    calls = stats_days(books)
+    probe_day = str(TODAY - timedelta(days=3))
+    assert [call[1] for call in calls[:3]] == [probe_day, str(TODAY - timedelta(days=2)), probe_day]
+    backfill = [call for call in calls[3:] if call[1] < str(TODAY)]
     assert len(backfill) == len(set(backfill))
     messages = [r.getMessage() for r in caplog.records if r.levelname == "INFO"]
     assert len([m for m in messages if m.startswith("Importing")]) == 1

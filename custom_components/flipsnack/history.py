@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
@@ -65,7 +65,9 @@ ERROR_RETRY: Final = 300.0
 IDLE_WAIT: Final = 3600.0
 # The all-tracked rows are rewritten at most this often while days come in.
 ALL_TRACKED_EVERY: Final = 60.0
-STORE_DELAY: Final = 10.0
+# Progress is written this long after it changed: an SD card is not worn by every day
+# imported, and a lost write costs only calls, since the recorder keeps the rows.
+STORE_DELAY: Final = 300.0
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -111,6 +113,7 @@ class HistoryImporter:
         self.calls = 0
         self._unsaved = False
         self._wakeup: asyncio.Future[None] | None = None
+        self._listeners: list[CALLBACK_TYPE] = []
 
     @property
     def tracked(self) -> dict[str, Flipbook]:
@@ -158,6 +161,17 @@ class HistoryImporter:
             "calls": self.calls,
             "spare_calls_per_minute": spare_calls_per_minute(len(self.tracked)),
         }
+
+    @callback
+    def async_add_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call update whenever the import's progress changes; return the remover."""
+        self._listeners.append(update)
+
+        @callback
+        def remove() -> None:
+            self._listeners.remove(update)
+
+        return remove
 
     async def async_run(self) -> None:
         """Import until the entry unloads, which cancels the task."""
@@ -394,6 +408,8 @@ class HistoryImporter:
         """Write the progress soon: only a change calls this."""
         self._unsaved = True
         self._store.async_delay_save(self._to_store, STORE_DELAY)
+        for update in list(self._listeners):
+            update()
 
     def _to_store(self) -> dict[str, Any]:
         self._unsaved = False

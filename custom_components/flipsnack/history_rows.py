@@ -1,12 +1,14 @@
 """The history's rows in Home Assistant's long-term statistics: ids, names, writing.
 
 One external statistic per tracked flipbook and figure, and one per figure for all
-tracked flipbooks together; each has a sum and no mean, one row per UTC day at its
-start. Rows are upserted by their start, so writing a day again replaces it.
+tracked flipbooks together; each has a sum and no mean, one row per day. A row goes at
+the start of its date in Home Assistant's time zone, although Flipsnack counts UTC days:
+so that a graph by day shows March 3's views on March 3 wherever the user lives. Rows are
+upserted by their start, so writing a day again replaces it.
 """
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from functools import partial
 from typing import Final
 
@@ -24,7 +26,7 @@ from homeassistant.const import UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.translation import async_get_translations
-from homeassistant.util import slugify
+from homeassistant.util import dt as dt_util, slugify
 
 from .api import Figures
 from .const import DOMAIN
@@ -47,8 +49,8 @@ def statistic_id(entry_id: str, key: str, figure: str) -> str:
 
 
 def day_start(day: date) -> datetime:
-    """Return the start of a UTC day, where its row goes."""
-    return datetime.combine(day, time(), tzinfo=UTC)
+    """Return the start of a date in Home Assistant's time zone, where its row goes."""
+    return dt_util.start_of_local_day(day)
 
 
 async def async_names(hass: HomeAssistant) -> dict[str, str]:
@@ -122,18 +124,23 @@ async def async_last_row(
         rows = [
             row
             for row in result.get(stat_id, [])
-            if datetime.fromtimestamp(row["start"], UTC).date() < before
+            if _row_date(row) < before
             and row.get("sum") is not None
         ]
         if not rows:
             return None
-        day = datetime.fromtimestamp(rows[0]["start"], UTC).date()
+        day = _row_date(rows[0])
         if found_day is not None and day != found_day:
             return None
         found_day = day
         found[figure] = rows[0]["sum"] or 0.0
     assert found_day is not None  # noqa: S101 - FIGURE_NAMES is not empty
     return found_day, Figures(**{name: int(value) for name, value in found.items()})
+
+
+def _row_date(row: StatisticsRow) -> date:
+    """Return the date a row was written for (see day_start)."""
+    return dt_util.as_local(dt_util.utc_from_timestamp(row["start"])).date()
 
 
 def _last_rows(
