@@ -128,6 +128,20 @@ def stats_days(fake: FakeFlipsnack) -> list[tuple[str, str, str]]:
     ]
 
 
+def backfill_calls(fake: FakeFlipsnack, *, before: date) -> list[tuple[str, str, str]]:
+    """Return the import's calls for days before a day, after the endDate probe's three.
+
+    The probe asks day D, day D+1 and D..D+1 of one flipbook, D three days back, once
+    for the entry.
+    """
+    calls = stats_days(fake)
+    probe_day = str(TODAY - timedelta(days=3))
+    next_day = str(TODAY - timedelta(days=2))
+    assert [call[1] for call in calls[:3]] == [probe_day, next_day, probe_day]
+    assert [call[1] for call in calls[3:]].count(probe_day) <= 2  # once per flipbook
+    return [call for call in calls[3:] if call[1] < str(before)]
+
+
 def max_in_window(times: list[float], seconds: float) -> int:
     """Return the most calls in any window of seconds."""
     most = 0
@@ -180,10 +194,7 @@ async def test_import_writes_each_day_once_either_way(
         ]
     # Three calls find out what endDate means; then one for each flipbook-day of the
     # backfill, none twice.
-    calls = stats_days(books)
-    probe_day = str(TODAY - timedelta(days=3))
-    assert [call[1] for call in calls[:3]] == [probe_day, str(TODAY - timedelta(days=2)), probe_day]
-    backfill = [call for call in calls[3:] if call[1] < str(TODAY)]
+    backfill = backfill_calls(books, before=TODAY)
     assert len(backfill) == len(set(backfill))
     messages = [r.getMessage() for r in caplog.records if r.levelname == "INFO"]
     assert len([m for m in messages if m.startswith("Importing")]) == 1
@@ -257,9 +268,7 @@ async def test_resumes_after_a_reload(
     history = history_entry.runtime_data.history
     assert history is not None
     assert history.progress == 100.0
-    backfill = [
-        call for call in stats_days(books) if call[1] < str(TODAY - timedelta(days=2))
-    ]
+    backfill = backfill_calls(books, before=TODAY - timedelta(days=2))
     assert len(backfill) == len(set(backfill))
     rows = (await rows_of(hass, BOOKS[1]))["views"]
     first_day = TODAY - timedelta(days=DAYS)
@@ -316,7 +325,8 @@ async def test_bad_answers_are_asked_again_not_written_as_zero(
     assert date.fromisoformat(bad_day) not in rows
     assert TODAY - timedelta(days=11) not in rows
 
-    await advance_to_timers(hass, freezer, timedelta(minutes=20))
+    # Asked again 15 minutes after each unusable answer: the third answer is good.
+    await advance_to_timers(hass, freezer, timedelta(minutes=30))
     rows = (await rows_of(hass, BOOKS[0]))["views"]
     assert (
         rows[date.fromisoformat(bad_day)]["change"]
@@ -347,9 +357,10 @@ async def test_progress_is_written_only_when_it_changes(
 
 
 def test_import_duration_formula() -> None:
-    """Flipbooks x days / spare calls a minute, the rotation's share taken out."""
-    assert spare_calls_per_minute(10) == pytest.approx(20 - 4 - 10 / 30)
-    assert import_duration(10, 90) == timedelta(minutes=58)
-    assert import_duration(100, 90) == timedelta(minutes=711)
-    # The rotation takes nearly everything: the import still goes on, slowly.
-    assert spare_calls_per_minute(2000) == 1.0
+    """Flipbooks x days / spare calls a minute: 19 less the poll's and the rotation's."""
+    # Ten flipbooks rotate every 30 minutes: a third of a call a minute.
+    assert spare_calls_per_minute(10) == pytest.approx(19 - 1 - 10 / 30)
+    assert import_duration(10, 90) == timedelta(minutes=51)  # 900 / 17.67, rounded up
+    assert import_duration(100, 90) == timedelta(minutes=614)  # 9,000 / 14.67
+    # The rotation takes the whole share: the import gets one slot in eleven.
+    assert spare_calls_per_minute(2000) == pytest.approx(19 / 11)

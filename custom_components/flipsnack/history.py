@@ -34,19 +34,13 @@ from .api import (
 from .const import LOGGER
 from .coordinator import FlipsnackFlipbooksCoordinator
 from .history_plan import spare_calls_per_minute
-from .history_rows import (
-    ALL_TRACKED,
-    async_has_rows,
-    async_last_row,
-    async_names,
-    write_rows,
-)
+from .history_resume import async_resume
+from .history_rows import ALL_TRACKED, async_names, write_rows
 from .history_store import (
     FINAL_AGE,
-    NO_FIGURES,
     FlipbookHistory,
     HistoryState,
-    add,
+    all_tracked_rows,
     history_store,
     state_from_store,
     state_to_store,
@@ -105,6 +99,10 @@ class HistoryImporter:
         # Flipbooks Flipsnack called gone, with the listing that still had them.
         self._ended: dict[str, datetime | None] = {}
         self._probe_attempts = 0
+        # When the probe may ask again (loop time), after answers that could not tell.
+        self._probe_at = 0.0
+        # The listing the import last looked at: a new one may bring flipbooks to import.
+        self._listed_at: datetime | None = None
         self._importing = False
         self._all_tracked_due = False
         self._all_tracked_written_at = 0.0
@@ -123,25 +121,12 @@ class HistoryImporter:
     @property
     def progress(self) -> float:
         """The percentage of the tracked flipbooks' window days imported so far."""
-        shares = []
-        for flipbook_hash in self.tracked:
-            item = self.state.flipbooks.get(flipbook_hash)
-            if item is None:
-                shares.append(0.0)
-                continue
-            span = (item.final_day - item.first_day).days + 1
-            done = (item.final_day - item.oldest).days + 1
-            shares.append(min(1.0, max(0.0, done / span)))
-        return 100.0 if not shares else round(100 * sum(shares) / len(shares), 1)
+        return self.state.progress(self.tracked)
 
     @property
     def backfilling(self) -> bool:
         """Whether a tracked flipbook still lacks days of its window."""
-        return any(
-            (item := self.state.flipbooks.get(h)) is None or not item.backfilled
-            for h in self.tracked
-            if h not in self._ended
-        )
+        return self.state.backfilling(h for h in self.tracked if h not in self._ended)
 
     @property
     def diagnostics(self) -> dict[str, Any]:
@@ -177,7 +162,7 @@ class HistoryImporter:
         """Import until the entry unloads, which cancels the task."""
         await self._async_load()
         # A listing can bring flipbooks to import: it ends any wait.
-        remove_listener = self._flipbooks.async_add_listener(self._wake)
+        remove_listener = self._flipbooks.async_add_listener(self._on_flipbooks_update)
         try:
             while True:
                 if wait := await self._async_step():
@@ -192,38 +177,14 @@ class HistoryImporter:
         """Take the progress of the last run, where the recorder still has its rows."""
         self._names = await async_names(self._hass)
         self.state = state_from_store(await self._store.async_load())
-        today = dt_util.utcnow().date()
-        if self.days > self.state.days:
-            # A longer window: import every flipbook again, rewriting its rows.
-            self.state.flipbooks.clear()
-            self.state.days = self.days
-            return
-        self.state.days = self.days
-        for flipbook_hash in list(self.state.flipbooks):
-            if flipbook_hash not in self.tracked or not (
-                await async_has_rows(self._hass, self._entry_id, flipbook_hash)
-            ):
-                # Untracked meanwhile, or its rows deleted in Developer tools.
-                del self.state.flipbooks[flipbook_hash]
-        for flipbook_hash in self.tracked:
-            if flipbook_hash in self.state.flipbooks:
-                continue
-            # Progress lost with the store: go on from the recorder's last final row.
-            last = await async_last_row(
-                self._hass,
-                self._entry_id,
-                flipbook_hash,
-                before=today - timedelta(days=FINAL_AGE - 1),
-            )
-            if last is not None:
-                day, sums = last
-                self.state.flipbooks[flipbook_hash] = FlipbookHistory(
-                    first_day=day,
-                    oldest=day,
-                    before_oldest=NO_FIGURES,
-                    final_day=day,
-                    final_sums=sums,
-                )
+        await async_resume(
+            self._hass,
+            self._entry_id,
+            self.state,
+            tracked=self.tracked,
+            days=self.days,
+            today=dt_util.utcnow().date(),
+        )
 
     async def _async_step(self) -> float:
         """Make the next call if it is due; return how long to wait before the next."""
@@ -237,6 +198,8 @@ class HistoryImporter:
             del self.state.flipbooks[flipbook_hash]
             self._all_tracked_due = True
         if self.state.end_date is None:
+            if now < self._probe_at:
+                return self._probe_at - now
             return await self._async_probe(today)
         work = self._next_work(today, now, tracked)
         if work is None:
@@ -314,6 +277,7 @@ class HistoryImporter:
             self.calls += 3
         if finding is None:
             LOGGER.debug("The answers could not tell what endDate means yet")
+            self._probe_at = self._hass.loop.time() + PROBE_RETRY
             return PROBE_RETRY
         LOGGER.debug("Flipsnack's endDate is %s", finding)
         self.state.end_date = finding
@@ -386,22 +350,13 @@ class HistoryImporter:
             return
         self._all_tracked_due = False
         self._all_tracked_written_at = self._hass.loop.time()
-        totals: dict[date, Figures] = {}
-        for item in self.state.flipbooks.values():
-            for day, figures in item.daily.items():
-                totals[day] = add(totals.get(day, NO_FIGURES), figures)
-        sums = NO_FIGURES
-        rows = []
-        for day in sorted(totals):
-            sums = add(sums, totals[day])
-            rows.append((day, sums))
         write_rows(
             self._hass,
             entry_id=self._entry_id,
             key=ALL_TRACKED,
             title=self._names[ALL_TRACKED],
             names=self._names,
-            rows=rows,
+            rows=all_tracked_rows(self.state.flipbooks.values()),
         )
 
     def _save(self) -> None:
@@ -418,13 +373,25 @@ class HistoryImporter:
     async def _async_sleep(self, seconds: float) -> None:
         """Wait on Home Assistant's clock, which tests move, or until woken."""
         self._wakeup = self._hass.loop.create_future()
-        cancel = async_call_later(self._hass, seconds, lambda _now: self._wake())
+        cancel = async_call_later(self._hass, seconds, self._wake_at)
         self.sleeping = True
         try:
             await self._wakeup
         finally:
             self.sleeping = False
             cancel()
+
+    @callback
+    def _on_flipbooks_update(self) -> None:
+        """Wake the import when a listing came in; the rotation's figures do not matter."""
+        listed_at = self._flipbooks.data.listed_at
+        if listed_at != self._listed_at:
+            self._listed_at = listed_at
+            self._wake()
+
+    @callback
+    def _wake_at(self, _now: datetime) -> None:
+        self._wake()
 
     @callback
     def _wake(self) -> None:

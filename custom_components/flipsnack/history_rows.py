@@ -124,8 +124,7 @@ async def async_last_row(
         rows = [
             row
             for row in result.get(stat_id, [])
-            if _row_date(row) < before
-            and row.get("sum") is not None
+            if _row_date(row) < before and row.get("sum") is not None
         ]
         if not rows:
             return None

@@ -6,6 +6,7 @@ cumulative sum from the days next to it and no row already written ever changes,
 except the rows of the last two days, which Flipsnack still counts.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Final, Self
@@ -109,11 +110,6 @@ class FlipbookHistory:
             day += timedelta(days=1)
         return rows
 
-    def prune(self, keep_from: date) -> None:
-        """Forget the daily figures of days before keep_from."""
-        for day in [day for day in self.daily if day < keep_from]:
-            del self.daily[day]
-
 
 @dataclass(kw_only=True, slots=True)
 class HistoryState:
@@ -123,6 +119,46 @@ class HistoryState:
     # The number of days the flipbooks' windows were made for.
     days: int = 0
     flipbooks: dict[str, FlipbookHistory] = field(default_factory=dict)
+
+    def progress(self, tracked: Iterable[str]) -> float:
+        """Return the percentage of the tracked flipbooks' window days imported."""
+        shares = []
+        for flipbook_hash in tracked:
+            item = self.flipbooks.get(flipbook_hash)
+            if item is None:
+                shares.append(0.0)
+                continue
+            span = (item.final_day - item.first_day).days + 1
+            done = (item.final_day - item.oldest).days + 1
+            shares.append(min(1.0, max(0.0, done / span)))
+        return 100.0 if not shares else round(100 * sum(shares) / len(shares), 1)
+
+    def backfilling(self, tracked: Iterable[str]) -> bool:
+        """Whether one of the tracked flipbooks still lacks days of its window."""
+        return any(
+            (item := self.flipbooks.get(flipbook_hash)) is None or not item.backfilled
+            for flipbook_hash in tracked
+        )
+
+
+def all_tracked_rows(
+    flipbooks: Iterable[FlipbookHistory],
+) -> list[tuple[date, Figures]]:
+    """Return the rows (day and sum) of all flipbooks together, from their days alone.
+
+    The whole series is made again each time, so a flipbook that leaves takes its
+    figures out of every day's sum.
+    """
+    totals: dict[date, Figures] = {}
+    for item in flipbooks:
+        for day, figures in item.daily.items():
+            totals[day] = add(totals.get(day, NO_FIGURES), figures)
+    sums = NO_FIGURES
+    rows = []
+    for day in sorted(totals):
+        sums = add(sums, totals[day])
+        rows.append((day, sums))
+    return rows
 
 
 type HistoryStore = Store[dict[str, Any]]

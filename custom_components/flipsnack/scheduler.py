@@ -260,9 +260,12 @@ class RequestScheduler:
 
     def _history_turn(self) -> bool:
         """Whether this spread slot goes to the history import, though the rotation waits."""
-        return self._spread_slots % HISTORY_SLOT_EVERY == HISTORY_SLOT_EVERY - 1 and any(
-            priority is Priority.HISTORY and not slot.done()
-            for priority, _, slot, _ in self._waiting
+        return (
+            self._spread_slots % HISTORY_SLOT_EVERY == HISTORY_SLOT_EVERY - 1
+            and any(
+                priority is Priority.HISTORY and not slot.done()
+                for priority, _, slot, _ in self._waiting
+            )
         )
 
     def _pop_first_waiting(self, priority: Priority) -> asyncio.Future[None]:
