@@ -17,7 +17,11 @@ from custom_components.flipsnack.config_flow import CREDENTIALS_SCHEMA
 from custom_components.flipsnack.errors import _TRANSLATION_KEYS
 from custom_components.flipsnack.event import LEAD_KEY
 from custom_components.flipsnack.options_flow import LEAD_FORMS_SCHEMA
-from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
+from custom_components.flipsnack.sensor import (
+    ACCOUNT_SENSORS,
+    HISTORY_IMPORT_SENSOR,
+    MOST_VIEWED_SENSOR,
+)
 from custom_components.flipsnack.webhook import ISSUE_UNREADABLE
 from custom_components.flipsnack.webhook_posts import (
     EVENT_CONTACT_SUBMITTED,
@@ -112,7 +116,10 @@ def test_every_error_has_a_text_in_flow_and_exceptions() -> None:
 
 def test_every_sensor_has_a_name_and_an_icon() -> None:
     """Sensor names and icons come from translation keys, with none left over."""
-    keys = {description.translation_key for description in ACCOUNT_SENSORS}
+    keys = {
+        description.translation_key
+        for description in (*ACCOUNT_SENSORS, HISTORY_IMPORT_SENSOR, MOST_VIEWED_SENSOR)
+    }
     assert keys == set(STRINGS["entity"]["sensor"])
     icons = _load(INTEGRATION / "icons.json")
     assert keys == set(icons["entity"]["sensor"])

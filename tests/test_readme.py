@@ -24,7 +24,11 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import yaml
 
 from custom_components.flipsnack.const import DOMAIN
-from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
+from custom_components.flipsnack.sensor import (
+    ACCOUNT_SENSORS,
+    HISTORY_IMPORT_SENSOR,
+    MOST_VIEWED_SENSOR,
+)
 
 from . import add_spring_catalog, setup_integration
 from .const import WEBHOOK_ID
@@ -40,6 +44,13 @@ STRINGS = json.loads(
 )
 ENTITY_IDS = [
     f"sensor.flipsnack_7832_{description.key}" for description in ACCOUNT_SENSORS
+]
+# The account's sensors of the history import, after its figures in the sensor table.
+HISTORY_SENSORS = (HISTORY_IMPORT_SENSOR, MOST_VIEWED_SENSOR)
+# The table's dash for a sensor without unit or state class.
+NONE = "\N{EN DASH}"
+HISTORY_ENTITY_IDS = [
+    f"sensor.flipsnack_7832_{description.key}" for description in HISTORY_SENSORS
 ]
 ENTITY_ID_PATTERN = re.compile(r"\bsensor\.flipsnack_[a-z0-9_]+")
 PICTURE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
@@ -125,12 +136,17 @@ def test_sensor_table_names_the_sensors() -> None:
     _header, separator, *body = rows
     assert set(separator) <= set("|-: ")
     cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in body]
+    sensors = (*ACCOUNT_SENSORS, *HISTORY_SENSORS)
     assert [row[0] for row in cells] == [
         STRINGS["entity"]["sensor"][description.translation_key]["name"]
-        for description in ACCOUNT_SENSORS
+        for description in sensors
+    ]
+    assert [row[1] for row in cells[len(ACCOUNT_SENSORS) :]] == [
+        description.native_unit_of_measurement or NONE
+        for description in HISTORY_SENSORS
     ]
     assert [row[2] for row in cells] == [
-        str(description.state_class) for description in ACCOUNT_SENSORS
+        str(description.state_class or NONE) for description in sensors
     ]
 
 
@@ -211,7 +227,8 @@ def test_every_entity_id_in_the_readme_exists() -> None:
     """Every Flipsnack entity id the README mentions is one the integration creates."""
     mentioned = set(ENTITY_ID_PATTERN.findall(README))
     assert mentioned
-    assert mentioned <= set(ENTITY_IDS), mentioned - set(ENTITY_IDS)
+    created = {*ENTITY_IDS, *HISTORY_ENTITY_IDS}
+    assert mentioned <= created, mentioned - created
 
 
 def test_every_event_entity_id_in_the_readme_exists() -> None:
