@@ -121,6 +121,10 @@ class HistoryImporter:
     @property
     def progress(self) -> float:
         """The percentage of the tracked flipbooks' window days imported so far."""
+        if self._flipbooks.data.listed_at is None:
+            return (
+                0.0  # not listed yet: nothing is tracked, but not because all is done
+            )
         return self.state.progress(self.tracked)
 
     @property

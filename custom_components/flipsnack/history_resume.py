@@ -26,7 +26,7 @@ async def async_resume(
     today: date,
 ) -> None:
     """Make the stored state of the last run agree with the recorder and the options."""
-    if days > state.days:
+    if state.days and days > state.days:
         # A longer window: import every flipbook again, rewriting its rows.
         state.flipbooks.clear()
         state.days = days
