@@ -23,7 +23,9 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import yaml
 
-from custom_components.flipsnack.const import DOMAIN
+from custom_components.flipsnack.const import DOMAIN, HISTORY_DAY_CHOICES
+from custom_components.flipsnack.history_plan import import_duration
+from custom_components.flipsnack.history_rows import ALL_TRACKED, statistic_id
 from custom_components.flipsnack.sensor import (
     ACCOUNT_SENSORS,
     HISTORY_IMPORT_SENSOR,
@@ -364,3 +366,39 @@ def test_development_section_starts_with_develop_and_test() -> None:
     blocks = code_blocks(section(README, "## Development"), "bash")
     assert blocks, "the Development section has no bash block"
     assert blocks[0].splitlines()[:2] == ["scripts/develop", "scripts/test"]
+
+
+def _spoken_duration(duration: timedelta) -> str:
+    """Return a duration as the README's history table writes it."""
+    minutes = round(duration.total_seconds() / 60)
+    if minutes < 60:
+        return f"{minutes} minutes"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60} min"
+    return f"{round(minutes / (24 * 60))} days"
+
+
+def test_history_costs_are_the_estimates_the_form_gives() -> None:
+    """Each cell of the history table is history_plan's estimate, as the form shows it."""
+    table = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in section(README, "### What history costs").splitlines()
+        if line.startswith("| ") and line[2].isdigit()
+    ]
+    assert [row[0] for row in table] == ["10", "100", "1,000"]
+    for row in table:
+        flipbooks = int(row[0].replace(",", ""))
+        assert row[1:] == [
+            _spoken_duration(import_duration(flipbooks, days))
+            for days in HISTORY_DAY_CHOICES
+        ]
+
+
+def test_history_example_ids_have_the_shape_of_the_statistics() -> None:
+    """The dashboard example's ids are statistic ids of a flipbook and of all tracked."""
+    example = section(README, "### Dashboard example: daily views of a flipbook")
+    ids = set(re.findall(r"flipsnack:[a-z0-9_]+", example))
+    assert ids == {
+        statistic_id("01JEXAMPLEENTRY", "spring-catalog-hash", "views"),
+        statistic_id("01JEXAMPLEENTRY", ALL_TRACKED, "views"),
+    }
