@@ -1,6 +1,6 @@
 """Tests for the history import's sensors: its progress, and the most viewed flipbook."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
@@ -14,35 +14,20 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.flipsnack.api import Figures
 from custom_components.flipsnack.const import (
     CONF_HISTORY_DAYS,
-    CONF_TRACKING,
-    DOMAIN,
-    Tracking,
 )
 from custom_components.flipsnack.history import HistoryImporter
 from custom_components.flipsnack.history_store import NO_FIGURES, FlipbookHistory
 
 from . import advance_to_timers
-from .const import API_KEY, API_SECRET
+from .const import API_KEY
 from .fake_flipsnack import FakeFigures, FakeFlipsnack
+from .history_harness import NOW, TODAY, make_history_entry
 
-NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-TODAY = NOW.date()
 WEEK = [TODAY - timedelta(days=age) for age in range(1, 8)]
 PROGRESS = "sensor.flipsnack_7832_history_import"
 MOST_VIEWED = "sensor.flipsnack_7832_most_viewed_flipbook"
 SPRING = "spring-catalog"
 PRICES = "price-list"
-
-
-def _entry(**options: object) -> MockConfigEntry:
-    """Return the test account's entry tracking all flipbooks, with these options."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Flipsnack …7832",
-        data={"api_key": API_KEY, "api_secret": API_SECRET},
-        options={CONF_TRACKING: Tracking.ALL, **options},
-        entry_id="01JFLIPSNACKTESTENTRY00000",
-    )
 
 
 def _price_list_views(day: date) -> int:
@@ -123,7 +108,7 @@ async def test_history_off_leaves_the_sensors_without_state(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, books: FakeFlipsnack
 ) -> None:
     """Off: the progress is unavailable and no flipbook is the most viewed."""
-    entry = _entry()
+    entry = make_history_entry(**{CONF_HISTORY_DAYS: 0})
     await _set_up(hass, freezer, entry)
     await advance_to_timers(hass, freezer, timedelta(minutes=5))
 
@@ -151,7 +136,7 @@ async def test_the_sensors_follow_the_import(
             progress.append(state.state)
 
     async_track_state_change_event(hass, [PROGRESS], record)
-    entry = _entry(**{CONF_HISTORY_DAYS: 30})
+    entry = make_history_entry()
     await _set_up(hass, freezer, entry)
     assert hass.states.get(MOST_VIEWED).state == STATE_UNKNOWN
 
@@ -180,7 +165,7 @@ async def test_most_viewed_waits_for_every_day_of_the_week(
 ) -> None:
     """One day missing of one flipbook leaves it unknown; the week moves at midnight."""
     freezer.move_to(NOW.replace(hour=23, minute=50))
-    entry = _entry(**{CONF_HISTORY_DAYS: 30})
+    entry = make_history_entry()
     await _set_up(hass, freezer, entry)
     history = _history(entry)
     assert history.state.end_date is None
@@ -226,7 +211,7 @@ async def test_most_viewed_takes_the_title_of_the_latest_listing(
     quiet_books: None,
 ) -> None:
     """A renamed flipbook shows its new title after the next listing, cut to 255."""
-    entry = _entry(**{CONF_HISTORY_DAYS: 30})
+    entry = make_history_entry()
     await _set_up(hass, freezer, entry)
     history = _history(entry)
     history.state.flipbooks = {
