@@ -247,3 +247,30 @@ async def test_failed_calls_wait_and_go_on(
     await advance_to_timers(hass, freezer, timedelta(minutes=20))
     assert importer(entry).progress == 100.0
     assert_consistent((await rows_of(hass, BOOKS[0]))["views"], 1)
+
+
+async def test_a_rate_limit_pauses_the_import_and_loses_no_day(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    books: FakeFlipsnack,
+) -> None:
+    """Code 32 on a day's call: every call pauses, then that day is asked again."""
+    limited_day = str(TODAY - timedelta(days=5))
+    limits = iter([True])
+    answer = books.actions["collection.getStats"]
+
+    async def limited_once(account: Any, params: dict[str, str]) -> Any:
+        if params.get("startDate") == limited_day and next(limits, False):
+            raise FakeApiError(32, "Requests per minute limit exceeded")
+        return await answer(account, params)
+
+    books.actions["collection.getStats"] = limited_once
+    entry = make_history_entry()
+
+    await imported(hass, freezer, entry)
+
+    asked = [call for call in stats_days(books) if call[1] == limited_day]
+    assert len(asked) == 3  # one refused, then each flipbook's day
+    for number, flipbook_hash in enumerate(BOOKS, start=1):
+        assert_consistent((await rows_of(hass, flipbook_hash))["views"], number)
