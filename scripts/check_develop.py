@@ -418,8 +418,9 @@ def main() -> None:
         " tracked the ten published flipbooks with their figures, and turned lead"
         " forms on, whose event entity fired with the lead send-lead posted; with"
         f" history on, the {NEWEST_DAYS} newest days of every flipbook were in the"
-        f" long-term statistics with the demo's figures {history_took:.0f} s later,"
-        " and the History import sensor above 0 %"
+        " long-term statistics with the demo's figures, and today's views of all"
+        f" tracked flipbooks, {history_took:.0f} s later, with the History import"
+        " sensor above 0 %"
     )
 
 
