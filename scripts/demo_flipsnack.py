@@ -1,7 +1,7 @@
 """A demo Flipsnack account for `scripts/develop`, served by the tests' fake Flipsnack.
 
 The demo account looks like a real customer's: a dozen flipbooks of a furniture and
-homeware retailer, public, unlisted and editable, with two months of daily figures.
+homeware retailer, public, unlisted and editable, with 90 days of daily figures.
 While the demo runs, readers keep arriving, so that Home Assistant's graphs move and
 its long-term statistics fill. Everything lives in `FakeFlipsnack`, the fake the tests
 use (tests/fake_flipsnack.py); this module only seeds it, makes it grow and keeps it in a
