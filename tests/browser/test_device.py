@@ -12,6 +12,7 @@ from tests.browser.ui import (
     create_dashboard,
     entity_row,
     expect_state,
+    open_dashboard,
     open_device,
     readme_dashboard,
     shown_duration,
@@ -66,7 +67,7 @@ def test_readme_dashboard_names_its_rows_and_shows_the_figures(
     """The README's dashboard works as pasted, and its rows carry short names."""
     config = readme_dashboard()
     create_dashboard(page, README_DASHBOARD, "Flipsnack", config)
-    page.goto(f"/{README_DASHBOARD}/{config['views'][0]['path']}")
+    open_dashboard(page, f"/{README_DASHBOARD}/{config['views'][0]['path']}")
 
     card = page.locator("hui-entities-card")
     expect(card.get_by_text("Flipsnack account")).to_be_visible()
