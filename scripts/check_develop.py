@@ -11,9 +11,11 @@ refreshed.
 Then it goes through the entry's options as a user does. Tracking all flipbooks must list the
 demo's ten published flipbooks and give each a device with four sensors; refreshing one of
 them runs the statistics rotation at once, rather than a minute later, and every sensor must
-show its flipbook's figures. Turning lead forms on must work on plain HTTP (Home Assistant runs
+show its flipbook's figures. History is turned on next (scripts/check_history.py), so that
+its paced import runs during the rest. Turning lead forms on must work on plain HTTP (Home Assistant runs
 in demo mode) and show the webhook URL; the demo's send-lead command posts a lead there, which
-the Lead form entity must fire with. The flipbook figures must have survived that reload.
+the Lead form entity must fire with. The flipbook figures must have survived that reload. Then the
+newest days of every flipbook's history must be in the long-term statistics.
 The first "Add integration" must show its form within 5 seconds, and Home Assistant must
 install no package while it runs: scripts/setup installs beforehand what it would
 (requirements_dev.txt, requirements_newest.txt). Finally the log must hold no error about
@@ -33,6 +35,7 @@ import time
 from typing import Any
 import urllib.parse
 
+from scripts.check_history import NEWEST_DAYS, check_history, turn_on_history
 from scripts.deprecations import deprecation_reports_in_log
 from scripts.harness import (
     CONFIG_FLOWS,
@@ -261,8 +264,13 @@ def expect_lead(sandbox: Sandbox, flipbook: Mapping[str, Any], printed: str) -> 
         raise HarnessError(f"{LEAD_FORM_ENTITY} fired with another lead: {attributes}")
 
 
-def check_flipbooks_and_leads(sandbox: Sandbox) -> None:
-    """Track all flipbooks and turn lead forms on, and check what each brings.
+def check_flipbooks_and_leads(sandbox: Sandbox, entry_id: str) -> float:
+    """Track all flipbooks, turn history and lead forms on, and check what each brings.
+
+    History is turned on before lead forms, so that its paced import runs meanwhile.
+
+    Returns:
+        How long the newest days' rows took to show after history was turned on.
 
     Raises:
         HarnessError: A step failed.
@@ -278,6 +286,8 @@ def check_flipbooks_and_leads(sandbox: Sandbox) -> None:
     # Any flipbook sensor's refresh runs the rotation, which refreshes all ten.
     sandbox.refresh(next(iter(expected)))
     expect_figures(sandbox, expected, "on the flipbook sensors", ROTATION_TIMEOUT)
+    # Only now: the import would take the minute's calls that the refresh needs.
+    history = turn_on_history(sandbox, entry_id, len(flipbooks))
 
     webhook_url = turn_on_lead_forms(sandbox)
     sandbox.wait_for_entities((LEAD_FORM_ENTITY,), "after lead forms turned on")
@@ -285,6 +295,7 @@ def check_flipbooks_and_leads(sandbox: Sandbox) -> None:
     expect_lead(sandbox, flipbooks[LEAD_FLIPBOOK], printed)
     # The reload kept the figures on disk: they show again without waiting for a call.
     expect_figures(sandbox, expected, "after the entry reloaded", RELOAD_TIMEOUT)
+    return check_history(sandbox, history)
 
 
 def run_time_installs(log: Path) -> list[str]:
@@ -326,15 +337,18 @@ def check_log(log: Path) -> None:
         )
 
 
-def check(sandbox: Sandbox) -> None:
+def check(sandbox: Sandbox) -> float:
     """Run the check on a running sandbox.
+
+    Returns:
+        How long the history's newest rows took after history was turned on, in s.
 
     Raises:
         HarnessError: A step failed.
     """
     state = sandbox.read_demo_state()
     api_key = state["api_key"]
-    add_integration(sandbox, api_key, state["api_secret"])
+    entry_id = add_integration(sandbox, api_key, state["api_secret"])
 
     suffix = api_key[-4:].lower()
     entity_ids = {name: f"sensor.flipsnack_{suffix}_{name}" for name in SENSORS}
@@ -355,8 +369,9 @@ def check(sandbox: Sandbox) -> None:
         {entity_ids[name]: grown[name] for name in SENSORS},
         "after a refresh",
     )
-    check_flipbooks_and_leads(sandbox)
+    history_took = check_flipbooks_and_leads(sandbox, entry_id)
     check_log(sandbox.log)
+    return history_took
 
 
 def log_tails(workdir: Path) -> str:
@@ -392,7 +407,7 @@ def main() -> None:
                 loopback_only=False,
                 hass=hass,
             ) as sandbox:
-                check(sandbox)
+                history_took = check(sandbox)
                 url = sandbox.url
         except HarnessError as err:
             sys.exit(f"develop --check: {err}\ndevelop --check: {log_tails(workdir)}")
@@ -401,7 +416,11 @@ def main() -> None:
         " integration with the demo's credentials (a wrong secret first) and showed"
         " the demo's figures on the five account sensors, also after they grew; it"
         " tracked the ten published flipbooks with their figures, and turned lead"
-        " forms on, whose event entity fired with the lead send-lead posted"
+        " forms on, whose event entity fired with the lead send-lead posted; with"
+        f" history on, the {NEWEST_DAYS} newest days of every flipbook were in the"
+        " long-term statistics with the demo's figures, and today's views of all"
+        f" tracked flipbooks, {history_took:.0f} s later, with the History import"
+        " sensor above 0 %"
     )
 
 

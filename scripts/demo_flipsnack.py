@@ -1,7 +1,7 @@
 """A demo Flipsnack account for `scripts/develop`, served by the tests' fake Flipsnack.
 
 The demo account looks like a real customer's: a dozen flipbooks of a furniture and
-homeware retailer, public, unlisted and editable, with two months of daily figures.
+homeware retailer, public, unlisted and editable, with 90 days of daily figures.
 While the demo runs, readers keep arriving, so that Home Assistant's graphs move and
 its long-term statistics fill. Everything lives in `FakeFlipsnack`, the fake the tests
 use (tests/fake_flipsnack.py); this module only seeds it, makes it grow and keeps it in a
@@ -56,7 +56,7 @@ STATE_VERSION: Final = 1
 # What a fresh demo starts with. A fixed seed makes every fresh demo look the same
 # (only the dates move with the calendar), which the README's screenshots rely on.
 SEED: Final = 7832
-HISTORY_DAYS: Final = 60
+HISTORY_DAYS: Final = 90
 SATURDAY: Final = 5  # date.weekday() of the first day of the weekend
 API_UPLOADS_LEFT: Final = 968
 

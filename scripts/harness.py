@@ -33,7 +33,7 @@ USERNAME = "demo"
 PASSWORD = "demo-password-7832"  # noqa: S105 - the throwaway owner's
 OWNER_NAME = "Demo Owner"
 ACCOUNT_VIEWS = "sensor.flipsnack_7832_views"
-OPTIONS_MENU = ("flipbooks", "lead_forms")
+OPTIONS_MENU = ("flipbooks", "history", "lead_forms")
 # Where the REST API starts config flows and options flows, and takes their steps' input.
 CONFIG_FLOWS = "/api/config/config_entries/flow"
 OPTIONS_FLOWS = "/api/config/config_entries/options/flow"

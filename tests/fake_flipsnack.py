@@ -114,15 +114,25 @@ class FakeFlipbook:
     daily: dict[date, FakeFigures] = field(default_factory=dict)
     pages: list[dict[str, int]] = field(default_factory=list)
 
-    def totals(self, start: date | None = None, end: date | None = None) -> FakeFigures:
-        """Sum the figures of the days from start to end, both included.
+    def totals(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        *,
+        end_included: bool = True,
+    ) -> FakeFigures:
+        """Sum the figures of the days from start to end.
 
-        A missing start or end leaves that side of the range open.
+        A missing start or end leaves that side of the range open; end is one of
+        the days unless end_included is False.
         """
         totals = FakeFigures()
         for day, figures in self.daily.items():
-            if (start is None or day >= start) and (end is None or day <= end):
-                totals.add(figures)
+            if start is not None and day < start:
+                continue
+            if end is not None and (day > end or (day == end and not end_included)):
+                continue
+            totals.add(figures)
         return totals
 
     def list_entry(self) -> dict[str, str]:
@@ -184,6 +194,9 @@ class FakeFlipsnack:
             answer, after the request is recorded and delayed.
         http_status: The HTTP status that comes with JSON answers.
         list_fault: If not None, how collection.getList misbehaves.
+        end_date_inclusive: Whether collection.getStats counts the day `endDate`
+            names; Flipsnack does not document it, so the tests run both ways.
+            Its days are UTC days.
         action_errors: By action: the error it answers with once a call passes the
             checks, as in maintenance; the other actions answer normally.
         stats_errors: By flipbook hash: the error collection.getStats answers for
@@ -202,6 +215,7 @@ class FakeFlipsnack:
         self.envelope_override: Any = None
         self.http_status = 200
         self.list_fault: ListFault | None = None
+        self.end_date_inclusive = True
         self.action_errors: dict[str, FakeApiError] = {}
         self.stats_errors: dict[str, FakeApiError] = {}
         self.clock: Callable[[], float] = _monotonic
@@ -327,6 +341,7 @@ class FakeFlipsnack:
         self.envelope_override = None
         self.http_status = 200
         self.list_fault = None
+        self.end_date_inclusive = True
         self.action_errors.clear()
         self.stats_errors.clear()
         for account in self.accounts.values():
@@ -476,8 +491,10 @@ class FakeFlipsnack:
     ) -> dict[str, Any]:
         """Answer `collection.getStats` with a flipbook's figures.
 
-        The figures are summed over the days from `startDate` to `endDate`, both
-        included; either may be left out, to leave that side open.
+        The figures are summed over the UTC days from `startDate` to `endDate`;
+        `endDate` counts unless `end_date_inclusive` is False, when a range that
+        ends where it starts holds no day. Either date may be left out, to leave
+        that side open.
         """
         collection_hash = params.get("collectionHash")
         if not collection_hash:
@@ -494,7 +511,7 @@ class FakeFlipsnack:
         include_pages = params.get("includePageStats", "false")
         if include_pages not in {"true", "false"}:
             raise FakeApiError(40, "Bad request")
-        totals = flipbook.totals(start, end)
+        totals = flipbook.totals(start, end, end_included=self.end_date_inclusive)
         data: dict[str, Any] = {
             "impressions": totals.impressions,
             "views": totals.views,

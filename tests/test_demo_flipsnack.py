@@ -150,6 +150,24 @@ def test_seed_gives_published_flipbooks_a_history(demo: DemoAccount) -> None:
         )
 
 
+def test_seed_gives_the_oldest_flipbooks_ninety_days(demo: DemoAccount) -> None:
+    """The flipbooks published longest ago have figures for each of the last 90 days."""
+    oldest = min(
+        min(flipbook.daily)
+        for flipbook in demo.account.flipbooks.values()
+        if flipbook.daily
+    )
+    longest = [
+        flipbook
+        for flipbook in demo.account.flipbooks.values()
+        if flipbook.daily and min(flipbook.daily) == oldest
+    ]
+
+    assert oldest == TODAY - timedelta(days=90)
+    assert longest
+    assert all(len(flipbook.daily) == 90 for flipbook in longest)
+
+
 def test_seed_is_the_same_every_time(tmp_path: Path) -> None:
     """Two fresh accounts of the same day are the same, whatever the demo's rng."""
     first = make_demo(tmp_path / "a.json", seed=1)

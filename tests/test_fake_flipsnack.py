@@ -379,6 +379,13 @@ def test_totals_over_a_range() -> None:
     assert flipbook.totals(start=date(2026, 1, 2)).impressions == 6
     assert flipbook.totals(end=date(2026, 1, 2)).impressions == 3
     assert flipbook.totals(date(2026, 1, 4)) == FakeFigures()
+    assert flipbook.totals(
+        date(2026, 1, 1), date(2026, 1, 3), end_included=False
+    ) == FakeFigures(3, 30, 300, 3000)
+    assert (
+        flipbook.totals(date(2026, 1, 2), date(2026, 1, 2), end_included=False)
+        == FakeFigures()
+    )
     # Summing does not change the figures of a day.
     assert flipbook.daily[date(2026, 1, 1)] == FakeFigures(1, 10, 100, 1000)
 
@@ -583,6 +590,42 @@ async def test_stats(
             "downloads": downloads,
         },
     }
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected_views"),
+    [
+        ({}, 222),
+        ({"startDate": "2026-03-02", "endDate": "2026-03-31"}, 20),
+        ({"startDate": "2026-03-01", "endDate": "2026-03-02"}, 2),
+        ({"startDate": "2026-03-02", "endDate": "2026-03-02"}, 0),
+        ({"startDate": "2026-03-02"}, 220),
+        ({"endDate": "2026-03-02"}, 2),
+    ],
+)
+async def test_stats_with_an_exclusive_end_date(
+    fake_flipsnack: FakeFlipsnack,
+    session: aiohttp.ClientSession,
+    dates: dict[str, str],
+    expected_views: int,
+) -> None:
+    """With the switch off, `endDate` names the first day left out."""
+    add_book_with_days(fake_flipsnack)
+    fake_flipsnack.end_date_inclusive = False
+
+    answer = await stats_of(session, fake_flipsnack, collectionHash="fxh4k89", **dates)
+
+    assert answer["data"]["views"] == expected_views
+
+
+def test_reset_makes_the_end_date_inclusive_again() -> None:
+    """`reset` brings back the default, an inclusive `endDate`."""
+    fake = FakeFlipsnack()
+    fake.end_date_inclusive = False
+
+    fake.reset()
+
+    assert fake.end_date_inclusive
 
 
 async def test_stats_with_pages(

@@ -17,7 +17,11 @@ from custom_components.flipsnack.config_flow import CREDENTIALS_SCHEMA
 from custom_components.flipsnack.errors import _TRANSLATION_KEYS
 from custom_components.flipsnack.event import LEAD_KEY
 from custom_components.flipsnack.options_flow import LEAD_FORMS_SCHEMA
-from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
+from custom_components.flipsnack.sensor import (
+    ACCOUNT_SENSORS,
+    HISTORY_IMPORT_SENSOR,
+    MOST_VIEWED_SENSOR,
+)
 from custom_components.flipsnack.webhook import ISSUE_UNREADABLE
 from custom_components.flipsnack.webhook_posts import (
     EVENT_CONTACT_SUBMITTED,
@@ -112,7 +116,10 @@ def test_every_error_has_a_text_in_flow_and_exceptions() -> None:
 
 def test_every_sensor_has_a_name_and_an_icon() -> None:
     """Sensor names and icons come from translation keys, with none left over."""
-    keys = {description.translation_key for description in ACCOUNT_SENSORS}
+    keys = {
+        description.translation_key
+        for description in (*ACCOUNT_SENSORS, HISTORY_IMPORT_SENSOR, MOST_VIEWED_SENSOR)
+    }
     assert keys == set(STRINGS["entity"]["sensor"])
     icons = _load(INTEGRATION / "icons.json")
     assert keys == set(icons["entity"]["sensor"])
@@ -169,9 +176,10 @@ def test_manifest() -> None:
     assert manifest["config_flow"] is True
     assert manifest["iot_class"] == "cloud_polling"
     assert manifest["integration_type"] == "service"
-    # Lead forms arrive through a webhook, reached through Home Assistant Cloud if set up.
+    # Lead forms arrive through a webhook, reached through Home Assistant Cloud if set up;
+    # the history goes into the recorder's statistics, so it starts after the recorder.
     assert manifest["dependencies"] == ["webhook"]
-    assert manifest["after_dependencies"] == ["cloud"]
+    assert manifest["after_dependencies"] == ["cloud", "recorder"]
     for key in ("documentation", "issue_tracker"):
         assert manifest[key].startswith("https://github.com/")
     assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])

@@ -39,7 +39,7 @@ async def _open(hass: HomeAssistant, entry: MockConfigEntry) -> Any:
     """Open the options, pick lead forms in the menu and check the step."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["flipbooks", "lead_forms"]
+    assert result["menu_options"] == ["flipbooks", "history", "lead_forms"]
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": "lead_forms"}
     )

@@ -117,7 +117,7 @@ async def _open(
     """Open the options of the entry and pick the flipbooks in the menu."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["flipbooks", "lead_forms"]
+    assert result["menu_options"] == ["flipbooks", "history", "lead_forms"]
     return await _submit(hass, freezer, result, {"next_step_id": "flipbooks"})
 
 

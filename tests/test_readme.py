@@ -23,8 +23,14 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import yaml
 
-from custom_components.flipsnack.const import DOMAIN
-from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
+from custom_components.flipsnack.const import DOMAIN, HISTORY_DAY_CHOICES
+from custom_components.flipsnack.history_plan import import_duration
+from custom_components.flipsnack.history_rows import ALL_TRACKED, statistic_id
+from custom_components.flipsnack.sensor import (
+    ACCOUNT_SENSORS,
+    HISTORY_IMPORT_SENSOR,
+    MOST_VIEWED_SENSOR,
+)
 
 from . import add_spring_catalog, setup_integration
 from .const import WEBHOOK_ID
@@ -40,6 +46,13 @@ STRINGS = json.loads(
 )
 ENTITY_IDS = [
     f"sensor.flipsnack_7832_{description.key}" for description in ACCOUNT_SENSORS
+]
+# The account's sensors of the history import, after its figures in the sensor table.
+HISTORY_SENSORS = (HISTORY_IMPORT_SENSOR, MOST_VIEWED_SENSOR)
+# The table's dash for a sensor without unit or state class.
+NONE = "\N{EN DASH}"
+HISTORY_ENTITY_IDS = [
+    f"sensor.flipsnack_7832_{description.key}" for description in HISTORY_SENSORS
 ]
 ENTITY_ID_PATTERN = re.compile(r"\bsensor\.flipsnack_[a-z0-9_]+")
 PICTURE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
@@ -125,12 +138,17 @@ def test_sensor_table_names_the_sensors() -> None:
     _header, separator, *body = rows
     assert set(separator) <= set("|-: ")
     cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in body]
+    sensors = (*ACCOUNT_SENSORS, *HISTORY_SENSORS)
     assert [row[0] for row in cells] == [
         STRINGS["entity"]["sensor"][description.translation_key]["name"]
-        for description in ACCOUNT_SENSORS
+        for description in sensors
+    ]
+    assert [row[1] for row in cells[len(ACCOUNT_SENSORS) :]] == [
+        description.native_unit_of_measurement or NONE
+        for description in HISTORY_SENSORS
     ]
     assert [row[2] for row in cells] == [
-        str(description.state_class) for description in ACCOUNT_SENSORS
+        str(description.state_class or NONE) for description in sensors
     ]
 
 
@@ -211,7 +229,8 @@ def test_every_entity_id_in_the_readme_exists() -> None:
     """Every Flipsnack entity id the README mentions is one the integration creates."""
     mentioned = set(ENTITY_ID_PATTERN.findall(README))
     assert mentioned
-    assert mentioned <= set(ENTITY_IDS), mentioned - set(ENTITY_IDS)
+    created = {*ENTITY_IDS, *HISTORY_ENTITY_IDS}
+    assert mentioned <= created, mentioned - created
 
 
 def test_every_event_entity_id_in_the_readme_exists() -> None:
@@ -347,3 +366,39 @@ def test_development_section_starts_with_develop_and_test() -> None:
     blocks = code_blocks(section(README, "## Development"), "bash")
     assert blocks, "the Development section has no bash block"
     assert blocks[0].splitlines()[:2] == ["scripts/develop", "scripts/test"]
+
+
+def _spoken_duration(duration: timedelta) -> str:
+    """Return a duration as the README's history table writes it."""
+    minutes = round(duration.total_seconds() / 60)
+    if minutes < 60:
+        return f"{minutes} minutes"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60} min"
+    return f"{round(minutes / (24 * 60))} days"
+
+
+def test_history_costs_are_the_estimates_the_form_gives() -> None:
+    """Each cell of the history table is history_plan's estimate, as the form shows it."""
+    table = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in section(README, "### What history costs").splitlines()
+        if line.startswith("| ") and line[2].isdigit()
+    ]
+    assert [row[0] for row in table] == ["10", "100", "1,000"]
+    for row in table:
+        flipbooks = int(row[0].replace(",", ""))
+        assert row[1:] == [
+            _spoken_duration(import_duration(flipbooks, days))
+            for days in HISTORY_DAY_CHOICES
+        ]
+
+
+def test_history_example_ids_have_the_shape_of_the_statistics() -> None:
+    """The dashboard example's ids are statistic ids of a flipbook and of all tracked."""
+    example = section(README, "### Dashboard example: daily views of a flipbook")
+    ids = set(re.findall(r"flipsnack:[a-z0-9_]+", example))
+    assert ids == {
+        statistic_id("01JEXAMPLEENTRY", "spring-catalog-hash", "views"),
+        statistic_id("01JEXAMPLEENTRY", ALL_TRACKED, "views"),
+    }

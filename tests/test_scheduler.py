@@ -23,6 +23,7 @@ from custom_components.flipsnack.api import (
 from custom_components.flipsnack.const import FLIPBOOK_CALLS_PER_MINUTE
 from custom_components.flipsnack.scheduler import (
     CALLS_PER_MINUTE,
+    HISTORY_SLOT_EVERY,
     INTERACTIVE_RESERVE,
     Priority,
     RequestScheduler,
@@ -381,6 +382,130 @@ async def test_rotation_at_full_share_leaves_a_person_a_slot_at_once(
     starts = calls.times()
     assert _most_in_any_window(starts, 60.0) <= CALLS_PER_MINUTE
     assert _most_in_any_window(starts, 1.0) <= 2
+
+
+def _spread_order(calls: _Calls) -> list[str]:
+    """The rotation's and the history import's requests, in the order they started."""
+    return [name for name in calls.order if name.startswith(("figures", "history"))]
+
+
+def _assert_every_spread_slot_taken(starts: Sequence[float]) -> None:
+    """Check that spread calls came every 60 s / 19, none sooner and no slot unused.
+
+    The 19th call after a call waits for the window's margin: 50 ms more.
+    """
+    spacing = 60 / FLIPBOOK_CALLS_PER_MINUTE
+    for earlier, later in itertools.pairwise(starts):
+        assert spacing - 1e-6 <= later - earlier <= spacing + 0.051
+    assert _most_in_any_window(starts, 60.0) == FLIPBOOK_CALLS_PER_MINUTE
+
+
+async def _release(scheduler: SchedulerLease) -> None:
+    """End the lease, so that the calls still waiting give up and leave no timer."""
+    scheduler.async_release()
+    await _settle()
+
+
+async def test_history_gets_one_spread_slot_in_eleven_while_the_rotation_waits(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    scheduler: SchedulerLease,
+    calls: _Calls,
+) -> None:
+    """With the rotation's calls always waiting, every 11th spread slot is history's."""
+    for number in range(300):
+        calls.make(f"figures{number}", priority=Priority.ROTATION)
+    for number in range(60):
+        calls.make(f"history{number}", priority=Priority.HISTORY)
+    # Slots at every 60 s / 19 from 0 s on: 285 before 899 s, all with both waiting.
+    await _advance_to(hass, freezer, calls.t0 + 899)
+
+    order = calls.order
+    assert len(order) == 285
+    history = [index for index, name in enumerate(order) if name.startswith("history")]
+    assert history == list(range(HISTORY_SLOT_EVERY - 1, 285, HISTORY_SLOT_EVERY))
+    # Each queue keeps its order, and the slots stay evenly spread.
+    assert [order[index] for index in history] == [f"history{n}" for n in range(25)]
+    assert [name for name in order if name.startswith("figures")] == [
+        f"figures{n}" for n in range(260)
+    ]
+    _assert_every_spread_slot_taken(calls.times())
+    await _release(scheduler)
+
+
+async def test_history_takes_every_spread_slot_the_rotation_leaves(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    scheduler: SchedulerLease,
+    calls: _Calls,
+) -> None:
+    """Alone, the import gets every spread slot; a rotation that comes goes first.
+
+    The rotation asks for its flipbooks one after another, as the coordinator does;
+    it comes when nine spread slots are gone, so the 11th is the import's turn.
+    """
+    for number in range(60):
+        calls.make(f"history{number}", priority=Priority.HISTORY)
+    await _advance_to(hass, freezer, calls.t0 + 27)
+    calls.make("figures", priority=Priority.ROTATION, requests=3)
+    await _advance_to(hass, freezer, calls.t0 + 179)
+
+    history = [f"history{number}" for number in range(54)]
+    # The 11th spread slot is the import's turn, though the rotation waits.
+    assert calls.order == [
+        *history[:9],
+        "figures/0",
+        history[9],
+        "figures/1",
+        "figures/2",
+        *history[10:],
+    ]
+    _assert_every_spread_slot_taken(calls.times())
+    await _release(scheduler)
+
+
+async def test_people_and_polls_go_before_the_history_import(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    scheduler: SchedulerLease,
+    calls: _Calls,
+) -> None:
+    """With history queued, a person and a poll wait as little, and the limits hold.
+
+    Their calls take no spread slot, so the import's turn stays one in eleven.
+    """
+    for number in range(200):
+        calls.make(f"figures{number}", priority=Priority.ROTATION)
+    for number in range(60):
+        calls.make(f"history{number}", priority=Priority.HISTORY)
+    arrivals = (120.0, 131.3, 162.9, 200.0, 244.4)
+    for arrival in arrivals:
+        await _advance_to(hass, freezer, calls.t0 + arrival)
+        calls.make(f"action{arrival}", priority=Priority.INTERACTIVE)
+        calls.make(f"poll{arrival}")
+        await _settle()
+    # A listing of many pages on top, as after a reload.
+    await _advance_to(hass, freezer, calls.t0 + 300)
+    calls.make("listing", requests=25)
+    await _advance_to(hass, freezer, calls.t0 + 599)
+
+    offsets = calls.offsets()
+    spread = _spread_order(calls)
+    for arrival in arrivals:
+        assert -1e-6 <= offsets[f"action{arrival}"] - arrival <= 1.05
+        next_spread = min(offsets[name] for name in spread if offsets[name] > arrival)
+        assert offsets[f"poll{arrival}"] <= next_spread
+    pages = [offsets[f"listing/{page}"] for page in range(25)]
+    assert pages[-1] < min(offsets[name] for name in spread if offsets[name] > 300)
+    history = [index for index, name in enumerate(spread) if name.startswith("history")]
+    assert history == list(
+        range(HISTORY_SLOT_EVERY - 1, len(spread), HISTORY_SLOT_EVERY)
+    )
+    assert len(history) >= 10
+    starts = calls.times()
+    assert _most_in_any_window(starts, 60.0) == CALLS_PER_MINUTE
+    assert _most_in_any_window(starts, 1.0) == 2
+    await _release(scheduler)
 
 
 async def test_every_request_of_an_interactive_call_is_interactive(

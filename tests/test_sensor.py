@@ -12,7 +12,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.flipsnack.sensor import ACCOUNT_SENSORS
+from custom_components.flipsnack.sensor import (
+    ACCOUNT_SENSORS,
+    HISTORY_IMPORT_SENSOR,
+    MOST_VIEWED_SENSOR,
+)
 
 from . import setup_integration
 from .fake_flipsnack import FakeFlipsnack
@@ -21,6 +25,8 @@ from .fake_flipsnack import FakeFlipsnack
 # entries without the fields added since, so only the comparison is skipped there.
 SNAPSHOTS_RECORDED_ON = (2026, 10)
 TIME_SPENT = "sensor.flipsnack_7832_time_spent"
+# The account's sensors: its figures, and two of the history import, even while it is off.
+ACCOUNT_DEVICE_SENSORS = (*ACCOUNT_SENSORS, HISTORY_IMPORT_SENSOR, MOST_VIEWED_SENSOR)
 
 
 def _skip_registry_snapshot_on_older_home_assistant() -> None:
@@ -38,13 +44,16 @@ async def test_sensors(
     snapshot: SnapshotAssertion,
     init_integration: MockConfigEntry,
 ) -> None:
-    """The five statistics sensors, their states and registry entries."""
+    """The account's sensors, their states and registry entries.
+
+    History is off: its import's progress is unavailable, the most viewed flipbook unknown.
+    """
     entities = er.async_entries_for_config_entry(
         entity_registry, init_integration.entry_id
     )
     assert sorted(entity.unique_id for entity in entities) == sorted(
         f"{init_integration.entry_id}_{description.key}"
-        for description in ACCOUNT_SENSORS
+        for description in ACCOUNT_DEVICE_SENSORS
     )
     for entity in entities:
         assert hass.states.get(entity.entity_id) is not None
@@ -59,7 +68,7 @@ async def test_sensors_belong_to_one_service_device(
     init_integration: MockConfigEntry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """One device per account holds all five sensors."""
+    """One device per account holds all its sensors."""
     devices = dr.async_entries_for_config_entry(
         device_registry, init_integration.entry_id
     )
@@ -69,7 +78,7 @@ async def test_sensors_belong_to_one_service_device(
     entities = er.async_entries_for_config_entry(
         entity_registry, init_integration.entry_id
     )
-    assert len(entities) == len(ACCOUNT_SENSORS) == 5
+    assert len(entities) == len(ACCOUNT_DEVICE_SENSORS) == 7
     assert {entity.device_id for entity in entities} == {device.id}
 
     _skip_registry_snapshot_on_older_home_assistant()

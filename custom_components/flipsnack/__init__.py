@@ -7,7 +7,16 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_API_SECRET, CONF_FLIPBOOKS, CONF_TRACKING, DOMAIN, Tracking
+from .api import FlipsnackClient
+from .const import (
+    CONF_API_SECRET,
+    CONF_FLIPBOOKS,
+    CONF_HISTORY_DAYS,
+    CONF_TRACKING,
+    DOMAIN,
+    LOGGER,
+    Tracking,
+)
 from .coordinator import FlipsnackAccountCoordinator, FlipsnackFlipbooksCoordinator
 from .devices import (
     async_create_account_device,
@@ -16,8 +25,10 @@ from .devices import (
 )
 from .environment import async_create_client
 from .flipbook_store import flipbook_store
+from .history import HistoryImporter
+from .history_store import history_store
 from .runtime_data import FlipsnackConfigEntry, FlipsnackData
-from .scheduler import async_lease_scheduler
+from .scheduler import SchedulerLease, async_lease_scheduler
 from .services import async_setup_services
 from .webhook import (
     async_remove_lead_receiver,
@@ -86,8 +97,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) ->
             lead_receiver,
             flipbook_titles=lambda: _listed_titles(flipbooks),
         ),
+        history=_history_importer(hass, entry, client, scheduler, flipbooks),
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if (history := entry.runtime_data.history) is not None:
+        entry.async_create_background_task(
+            hass, history.async_run(), "flipsnack history import"
+        )
 
     if flipbooks is not None and flipbooks.listing_due:
         # In the background, so that a long listing does not hold up the setup; the
@@ -96,6 +112,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) ->
             hass, flipbooks.async_refresh(), "flipsnack flipbook listing"
         )
     return True
+
+
+def _history_importer(
+    hass: HomeAssistant,
+    entry: FlipsnackConfigEntry,
+    client: FlipsnackClient,
+    scheduler: SchedulerLease,
+    flipbooks: FlipsnackFlipbooksCoordinator | None,
+) -> HistoryImporter | None:
+    """Return the history import when it is on and flipbooks are tracked."""
+    days = int(entry.options.get(CONF_HISTORY_DAYS, 0))
+    if not days or flipbooks is None:
+        return None
+    if "recorder" not in hass.config.components:
+        LOGGER.warning("History needs the recorder, which is not loaded")
+        return None
+    return HistoryImporter(hass, entry, client, scheduler, flipbooks, days=days)
 
 
 def _listed_titles(
@@ -130,4 +163,5 @@ async def async_remove_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -
     """Delete what a removed entry kept outside itself: figures, webhook and cloudhook."""
     async_remove_lead_receiver(hass, entry.entry_id)
     await flipbook_store(hass, entry).async_remove()
+    await history_store(hass, entry).async_remove()
     await async_remove_webhook_url(hass, entry)

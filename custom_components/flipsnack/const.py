@@ -25,6 +25,10 @@ CONF_LEAD_FORMS: Final = "lead_forms"
 CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
 # The webhook URL the user was last shown, so presumably the one pasted into Flipsnack.
 CONF_WEBHOOK_URL: Final = "webhook_url"
+# Options of an entry: how many days of daily figures to import; 0 is off.
+CONF_HISTORY_DAYS: Final = "history_days"
+HISTORY_DAY_CHOICES: Final = (30, 90, 365)
+DEFAULT_HISTORY_DAYS: Final = 90
 
 
 class Tracking(StrEnum):

@@ -34,12 +34,13 @@ TO_REDACT = {
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: FlipsnackConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry, the latest figures, how the calls go and lead form counts.
+    """Return the entry, the latest figures, how the calls go, history and lead counts.
 
     Without credentials, flipbook titles or hashes, webhook URLs or leads.
     """
     data = entry.runtime_data
     account = data.account
+    history = data.history
     lead_webhook = data.lead_webhook
     return {
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),
@@ -49,6 +50,9 @@ async def async_get_config_entry_diagnostics(
         "stats": asdict(account.data),
         "flipbooks": _flipbooks(entry),
         "scheduler": asdict(data.scheduler.stats),
+        # Counts and what endDate means: no hash and no title.
+        "history": {"enabled": history is not None}
+        | (history.diagnostics if history else {}),
         # Counts and kinds only: no URL and no lead.
         "lead_forms": {"enabled": lead_webhook is not None}
         | (lead_webhook.diagnostics if lead_webhook else {}),

@@ -1,4 +1,4 @@
-"""Options flow for Flipsnack: which flipbooks get devices, and lead forms."""
+"""Options flow for Flipsnack: which flipbooks get devices, their history, lead forms."""
 
 from datetime import timedelta
 from typing import Any
@@ -20,14 +20,17 @@ import probatio as vol
 from .api import Flipbook, FlipbookStatus, FlipsnackError
 from .const import (
     CONF_FLIPBOOKS,
+    CONF_HISTORY_DAYS,
     CONF_LEAD_FORMS,
     CONF_TRACKING,
     FLIPBOOK_CALLS_PER_MINUTE,
+    HISTORY_DAY_CHOICES,
     MIN_FLIPBOOK_CYCLE,
     Tracking,
     flipbook_cycle,
 )
 from .errors import form_error
+from .history_plan import import_duration
 from .runtime_data import FlipsnackConfigEntry
 from .scheduler import Priority, SchedulerClosedError
 from .webhook_url import (
@@ -39,10 +42,23 @@ from .webhook_url import (
 )
 
 LEAD_FORMS_SCHEMA = vol.Schema({vol.Required(CONF_LEAD_FORMS): BooleanSelector()})
+# The history choice that stores 0 days.
+HISTORY_OFF = "off"
+HISTORY_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_HISTORY_DAYS): SelectSelector(
+            SelectSelectorConfig(
+                options=[HISTORY_OFF, *(str(days) for days in HISTORY_DAY_CHOICES)],
+                translation_key=CONF_HISTORY_DAYS,
+                mode=SelectSelectorMode.LIST,
+            )
+        )
+    }
+)
 
 
 class FlipsnackOptionsFlow(OptionsFlowWithReload):
-    """The entry's options: tracked flipbooks and lead forms.
+    """The entry's options: tracked flipbooks, their history and lead forms.
 
     The entry reloads when the options change.
     """
@@ -57,9 +73,9 @@ class FlipsnackOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Offer the two kinds of options."""
+        """Offer the three kinds of options."""
         return self.async_show_menu(
-            step_id="init", menu_options=["flipbooks", "lead_forms"]
+            step_id="init", menu_options=["flipbooks", "history", "lead_forms"]
         )
 
     async def async_step_flipbooks(
@@ -207,6 +223,51 @@ class FlipsnackOptionsFlow(OptionsFlowWithReload):
         except FlipsnackError as err:
             return {"base": form_error(err, "the listing")}
         return {}
+
+    async def async_step_history(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Turn the import of the tracked flipbooks' daily figures off, or choose days.
+
+        The form estimates how long each choice takes at today's count of tracked
+        flipbooks; with none tracked, another description says that nothing is imported.
+        """
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        options = self.config_entry.options
+        if user_input is not None:
+            choice = user_input[CONF_HISTORY_DAYS]
+            days = 0 if choice == HISTORY_OFF else int(choice)
+            return self.async_create_entry(data={**options, CONF_HISTORY_DAYS: days})
+        days = int(options.get(CONF_HISTORY_DAYS, 0))
+        schema = self.add_suggested_values_to_schema(
+            HISTORY_SCHEMA,
+            {
+                CONF_HISTORY_DAYS: str(days)
+                if days in HISTORY_DAY_CHOICES
+                else HISTORY_OFF
+            },
+        )
+        flipbooks = self.config_entry.runtime_data.flipbooks
+        tracked = 0 if flipbooks is None else len(flipbooks.data.flipbooks)
+        if not tracked:
+            return self.async_show_form(step_id="history_untracked", data_schema=schema)
+        placeholders = {"tracked": str(tracked)}
+        for choice in HISTORY_DAY_CHOICES:
+            minutes = int(import_duration(tracked, choice).total_seconds() // 60)
+            placeholders[f"hours_{choice}"] = str(minutes // 60)
+            placeholders[f"minutes_{choice}"] = str(minutes % 60)
+        return self.async_show_form(
+            step_id="history",
+            data_schema=schema,
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_history_untracked(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Save the history form shown while no flipbook is tracked."""
+        return await self.async_step_history(user_input)
 
     async def async_step_lead_forms(
         self, user_input: dict[str, Any] | None = None

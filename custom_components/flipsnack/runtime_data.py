@@ -7,6 +7,7 @@ from homeassistant.config_entries import ConfigEntry
 from .action_cache import ActionCache
 from .api import FlipsnackClient
 from .coordinator import FlipsnackAccountCoordinator, FlipsnackFlipbooksCoordinator
+from .history import HistoryImporter
 from .scheduler import SchedulerLease
 from .webhook import LeadWebhook
 
@@ -23,6 +24,8 @@ class FlipsnackData:
     account: FlipsnackAccountCoordinator
     # None while the entry tracks no flipbooks: then no call is made for them.
     flipbooks: FlipsnackFlipbooksCoordinator | None = None
+    # None while history is off, or no flipbook is tracked.
+    history: HistoryImporter | None = None
     # None while lead forms are off.
     lead_webhook: LeadWebhook | None = None
     # What the statistics action fetched recently.

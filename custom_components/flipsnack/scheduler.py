@@ -35,6 +35,9 @@ CALLS_PER_SECOND: Final = 2
 # The rotation of the flipbooks' figures may use the whole share but this many calls of any
 # 60 s, so that a person waiting (a flow, an action) finds a slot within a second or two.
 INTERACTIVE_RESERVE: Final = 1
+# While the rotation has flipbooks due, the history import gets one of this many of the
+# spread slots: the rotation's cycle grows by a tenth at most.
+HISTORY_SLOT_EVERY: Final = 11
 # After Flipsnack throttled the key, something else is using it heavily: for a while the
 # integration takes half of its share.
 REDUCED_CALLS_PER_MINUTE: Final = 10
@@ -52,6 +55,9 @@ class Priority(IntEnum):
     # The rotation of the flipbooks' figures: what the others leave of the share but
     # the INTERACTIVE_RESERVE, spread evenly over the minute rather than in bursts.
     ROTATION = 2
+    # The history import: the rotation's spread slots the rotation leaves, and while
+    # it has flipbooks due, one in HISTORY_SLOT_EVERY of them.
+    HISTORY = 3
 
 
 # The priority of the call a request belongs to. A call of the client can make several
@@ -103,6 +109,8 @@ class RequestScheduler:
         self._clock = hass.loop.time
         self._started: deque[float] = deque()
         self._last_spread_start = -math.inf
+        # Spread slots granted so far, to give the history import its turn.
+        self._spread_slots = 0
         self._waiting: list[tuple[Priority, int, asyncio.Future[None], object]] = []
         self._order = itertools.count()
         self._paused_until = 0.0
@@ -234,16 +242,42 @@ class RequestScheduler:
             if delay > 0:
                 self._wake_in(delay)
                 return
-            _, _, slot, _ = heapq.heappop(self._waiting)
+            if priority is Priority.ROTATION and self._history_turn():
+                priority = Priority.HISTORY
+                slot = self._pop_first_waiting(Priority.HISTORY)
+            else:
+                _, _, slot, _ = heapq.heappop(self._waiting)
             self._started.append(now)
             if priority >= Priority.ROTATION:
                 self._last_spread_start = now
+                self._spread_slots += 1
             self._calls += 1
             slot.set_result(None)
         # Nothing waits: no timer either.
         if self._cancel_timer is not None:
             self._cancel_timer()
             self._cancel_timer = None
+
+    def _history_turn(self) -> bool:
+        """Whether this spread slot goes to the history import, though the rotation waits."""
+        return (
+            self._spread_slots % HISTORY_SLOT_EVERY == HISTORY_SLOT_EVERY - 1
+            and any(
+                priority is Priority.HISTORY and not slot.done()
+                for priority, _, slot, _ in self._waiting
+            )
+        )
+
+    def _pop_first_waiting(self, priority: Priority) -> asyncio.Future[None]:
+        """Take the first live waiter of priority out of the queue."""
+        first = min(
+            entry
+            for entry in self._waiting
+            if entry[0] is priority and not entry[2].done()
+        )
+        self._waiting.remove(first)
+        heapq.heapify(self._waiting)
+        return first[2]
 
     def _delay_until_free(self, now: float, priority: Priority) -> float:
         """Return how long the next call, of priority, must wait; 0 if it may start now."""

@@ -1,4 +1,7 @@
-"""Sensors for the statistics of the Flipsnack account and its tracked flipbooks."""
+"""Sensors for the statistics of the Flipsnack account and its tracked flipbooks.
+
+And two of the history import: its progress, and the week's most viewed flipbook.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,13 +13,25 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import UnitOfTime
+from homeassistant.const import (
+    MAX_LENGTH_STATE_STATE,
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfTime,
+)
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
 from .api import Figures, UserStats
 from .coordinator import FlipsnackFlipbooksCoordinator
-from .entity import FlipsnackAccountEntity, FlipsnackFlipbookEntity
+from .devices import flipbook_device_name
+from .entity import (
+    FlipsnackAccountEntity,
+    FlipsnackFlipbookEntity,
+    FlipsnackHistoryEntity,
+)
+from .history_summary import most_viewed
 from .runtime_data import FlipsnackConfigEntry
 
 # The coordinators fetch for all entities; they never update on their own.
@@ -92,6 +107,18 @@ ACCOUNT_SENSORS: tuple[FlipsnackSensorEntityDescription[UserStats], ...] = (
     API_UPLOADS_LEFT_SENSOR,
 )
 
+HISTORY_IMPORT_SENSOR = SensorEntityDescription(
+    key="history_import",
+    translation_key="history_import",
+    entity_category=EntityCategory.DIAGNOSTIC,
+    native_unit_of_measurement=PERCENTAGE,
+)
+
+MOST_VIEWED_SENSOR = SensorEntityDescription(
+    key="most_viewed_flipbook",
+    translation_key="most_viewed_flipbook",
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
@@ -103,6 +130,12 @@ async def async_setup_entry(
     async_add_entities(
         FlipsnackAccountSensorEntity(data.account, description)
         for description in ACCOUNT_SENSORS
+    )
+    async_add_entities(
+        [
+            FlipsnackHistoryImportSensorEntity(entry, HISTORY_IMPORT_SENSOR),
+            FlipsnackMostViewedSensorEntity(entry, MOST_VIEWED_SENSOR),
+        ]
     )
     if data.flipbooks is not None:
         _async_follow_flipbooks(entry, data.flipbooks, async_add_entities)
@@ -159,3 +192,60 @@ class FlipsnackFlipbookSensorEntity(FlipsnackFlipbookEntity, SensorEntity):
         """Return the figure from the flipbook's latest figures."""
         figures = self.coordinator.figures_of(self.flipbook_hash)
         return None if figures is None else self.entity_description.value_fn(figures)
+
+
+class FlipsnackHistoryImportSensorEntity(FlipsnackHistoryEntity, SensorEntity):
+    """How much of the tracked flipbooks' window the history import has done."""
+
+    @property
+    def available(self) -> bool:
+        """Whether history is on and flipbooks are tracked."""
+        return self.history is not None
+
+    @property
+    def native_value(self) -> float | None:
+        """Return the percentage of the flipbook-days imported."""
+        return None if self.history is None else self.history.progress
+
+
+class FlipsnackMostViewedSensorEntity(FlipsnackHistoryEntity, SensorEntity):
+    """The title of the tracked flipbook viewed most in the last 7 complete days.
+
+    Unknown while history is off or lacks one of those days of a tracked flipbook.
+    The flipbooks' coordinator updates every minute, so the week moves on within a
+    minute of midnight, and a listing's new titles show at once.
+    """
+
+    async def async_added_to_hass(self) -> None:
+        """Choose the flipbook before the first state is written."""
+        await super().async_added_to_hass()
+        self._update()
+
+    @callback
+    def _handle_update(self) -> None:
+        self._update()
+        super()._handle_update()
+
+    def _update(self) -> None:
+        """Choose the flipbook from the imported days of the tracked flipbooks."""
+        self._attr_native_value = None
+        self._attr_extra_state_attributes = {}
+        if (history := self.history) is None:
+            return
+        tracked = history.tracked
+        imported = history.state.flipbooks
+        result = most_viewed(
+            {
+                h: item.daily if (item := imported.get(h)) is not None else {}
+                for h in tracked
+            },
+            dt_util.utcnow().date(),
+        )
+        if result is None:
+            return
+        title = flipbook_device_name(tracked[result.flipbook_hash])
+        self._attr_native_value = title[:MAX_LENGTH_STATE_STATE]
+        self._attr_extra_state_attributes = {
+            "flipbook_hash": result.flipbook_hash,
+            "views": result.views,
+        }

@@ -36,6 +36,7 @@ from tests.browser.ui import (
     import_daily_history,
     log_in,
     open_add_integration_form,
+    open_dashboard,
     open_device,
     open_options,
     readme_dashboard,
@@ -133,7 +134,7 @@ def dashboard(page: Page, sandbox: Sandbox, out: Path) -> None:
     import_daily_history(page, ACCOUNT_VIEWS, daily, views)
     config = readme_dashboard()
     create_dashboard(page, README_DASHBOARD, "Flipsnack", config)
-    page.goto(f"/{README_DASHBOARD}/{config['views'][0]['path']}")
+    open_dashboard(page, f"/{README_DASHBOARD}/{config['views'][0]['path']}")
     chart = page.locator("hui-statistics-graph-card")
     expect(chart.locator("canvas").first).to_be_visible()
     # The chart draws its bars after the statistics arrive; give it a moment.

@@ -13,6 +13,7 @@ from tests.browser.ui import (
     create_dashboard,
     entity_row,
     expect_state,
+    open_dashboard,
     open_device,
     open_options,
 )
@@ -125,6 +126,6 @@ def test_flipbook_time_spent_shows_the_true_duration(
             ]
         },
     )
-    page.goto("/dashboard-time-spent/time")
+    open_dashboard(page, "/dashboard-time-spent/time")
     card = page.locator("hui-entities-card")
     expect_state(entity_row(card, "Time spent"), "Time spent", shown)

@@ -13,7 +13,7 @@ import re
 import shutil
 from typing import Any
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError, Locator, Page, expect
 import yaml
 
 from scripts.harness import PASSWORD, ROOT, USERNAME, Sandbox
@@ -211,6 +211,20 @@ def create_dashboard(
     call_ws(
         page, {"type": "lovelace/config/save", "url_path": url_path, "config": config}
     )
+
+
+def open_dashboard(page: Page, path: str) -> None:
+    """Open a dashboard's view just created or changed.
+
+    A new dashboard makes the frontend reload its panels, which can abort a navigation
+    started at that moment (net::ERR_ABORTED): then it is opened once more.
+    """
+    try:
+        page.goto(path)
+    except PlaywrightError as err:
+        if "ERR_ABORTED" not in err.message:
+            raise
+        page.goto(path)
 
 
 def import_daily_history(

@@ -2,6 +2,14 @@
 
 from .client import FlipsnackClient
 from .const import DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT, StatusCode
+from .days import (
+    EndDate,
+    day_figures,
+    day_range,
+    decide_end_date,
+    probe_end_date,
+    range_figures,
+)
 from .exceptions import (
     FlipsnackApiError,
     FlipsnackAuthenticationError,
@@ -29,6 +37,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_REQUEST_TIMEOUT",
     "CollectionStats",
+    "EndDate",
     "Figures",
     "Flipbook",
     "FlipbookStatus",
@@ -47,5 +56,10 @@ __all__ = [
     "PageStats",
     "StatusCode",
     "UserStats",
+    "day_figures",
+    "day_range",
+    "decide_end_date",
+    "probe_end_date",
+    "range_figures",
     "sign",
 ]

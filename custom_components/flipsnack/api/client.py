@@ -168,8 +168,9 @@ class FlipsnackClient:
             collection_hash: The hash of the flipbook.
             start: The first day to count; None leaves the range open there. A
                 datetime counts as its date.
-            end: The last day to count, included; None leaves the range open
-                there. A datetime counts as its date.
+            end: The day `endDate` names; None leaves the range open there. A
+                datetime counts as its date. Whether Flipsnack counts that day is
+                not documented: `days.probe_end_date` finds out.
             include_pages: Whether to get the statistics of each page too.
 
         Raises:
