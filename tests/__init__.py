@@ -95,6 +95,15 @@ async def advance_time(
         remaining -= step
 
 
+async def setup_and_list(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry
+) -> None:
+    """Set the entry up and let its first listing finish."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await advance_time(hass, freezer, timedelta(seconds=5))
+
+
 def store_writes(key: str) -> int:
     """Count the writes of the store with this key since the test began.
 

@@ -38,7 +38,7 @@ from custom_components.flipsnack.const import (
     flipbook_cycle,
 )
 
-from . import advance_time
+from . import advance_time, setup_and_list
 from .const import API_KEY, API_SECRET
 from .fake_flipsnack import FakeFigures, FakeFlipsnack, FakeMode
 
@@ -79,15 +79,6 @@ def flipbooks(flipsnack: FakeFlipsnack) -> FakeFlipsnack:
     return flipsnack
 
 
-async def _set_up(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry
-) -> None:
-    """Set the entry up and let its first listing finish."""
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await advance_time(hass, freezer, timedelta(seconds=5))
-
-
 def _actions(flipsnack: FakeFlipsnack) -> list[str]:
     return [request.params["action"] for request in flipsnack.requests]
 
@@ -117,7 +108,7 @@ async def test_no_tracking_costs_nothing(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """Without options nothing changes: one device, one call per poll, no listing."""
-    await _set_up(hass, freezer, _entry())
+    await setup_and_list(hass, freezer, _entry())
     await advance_time(hass, freezer, timedelta(minutes=2))
 
     assert _actions(flipbooks) == ["user.getStats"]
@@ -137,7 +128,7 @@ async def test_all_published_flipbooks_become_devices(
     The setup costs the account call and the listing, not one call per flipbook; the
     figures come with the rotation a minute later.
     """
-    await _set_up(hass, freezer, _entry(tracking="all"))
+    await setup_and_list(hass, freezer, _entry(tracking="all"))
 
     assert _actions(flipbooks) == ["user.getStats", "collection.getList"]
     account = device_registry.async_get_device_by_identifier(
@@ -180,7 +171,7 @@ async def test_restart_shows_the_last_figures_without_calls_per_flipbook(
 ) -> None:
     """At a start of Home Assistant the stored figures and a recent listing serve."""
     entry = _entry(tracking="all")
-    await _set_up(hass, freezer, entry)
+    await setup_and_list(hass, freezer, entry)
     await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL + timedelta(seconds=5))
     flipbooks.requests.clear()
 
@@ -202,7 +193,7 @@ async def test_reload_shows_the_last_figures_and_lists_again(
 ) -> None:
     """A reload shows the stored figures at once and follows Flipsnack's list at once."""
     entry = _entry(tracking="all")
-    await _set_up(hass, freezer, entry)
+    await setup_and_list(hass, freezer, entry)
     await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL + timedelta(seconds=5))
     flipbooks.add_flipbook(API_KEY, hash="new-one", title="Autumn catalog")
     flipbooks.requests.clear()
@@ -223,7 +214,7 @@ async def test_new_flipbook_gets_its_device_without_a_reload(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """A flipbook published later appears with the next listing."""
-    await _set_up(hass, freezer, _entry(tracking="all"))
+    await setup_and_list(hass, freezer, _entry(tracking="all"))
     flipbooks.add_flipbook(API_KEY, hash="new-one", title="Autumn catalog")
 
     await advance_time(hass, freezer, LISTING_INTERVAL + timedelta(minutes=2))
@@ -241,7 +232,7 @@ async def test_deleted_and_unpublished_flipbooks_lose_their_devices(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """Only a complete listing removes devices: never a failed one."""
-    await _set_up(hass, freezer, _entry(tracking="all"))
+    await setup_and_list(hass, freezer, _entry(tracking="all"))
     flipbooks.remove_flipbook(API_KEY, CATALOG)
     flipbooks.accounts[API_KEY].flipbooks[PRICES].status = "editable"
 
@@ -269,7 +260,7 @@ async def test_flipbook_that_comes_back_gets_its_device_again(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """Unpublishing and republishing a flipbook brings its sensors back."""
-    await _set_up(hass, freezer, _entry(tracking="all"))
+    await setup_and_list(hass, freezer, _entry(tracking="all"))
     flipbook = flipbooks.accounts[API_KEY].flipbooks[CATALOG]
     flipbook.status = "editable"
     await advance_time(hass, freezer, LISTING_INTERVAL + timedelta(minutes=2))
@@ -293,7 +284,7 @@ async def test_title_changes_rename_the_device_unless_the_user_named_it(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """The device follows the flipbook's title; a name the user gave it stays."""
-    await _set_up(hass, freezer, _entry(tracking="all"))
+    await setup_and_list(hass, freezer, _entry(tracking="all"))
     prices = _flipbook_device(device_registry, PRICES)
     assert prices is not None
     device_registry.async_update_device(prices.id, name_by_user="Our prices")
@@ -320,7 +311,7 @@ async def test_chosen_flipbooks_only(
 ) -> None:
     """In the chosen mode only the chosen published flipbooks get devices."""
     entry = _entry(tracking="chosen", flipbooks=[PRICES])
-    await _set_up(hass, freezer, entry)
+    await setup_and_list(hass, freezer, entry)
 
     assert _flipbook_device(device_registry, PRICES) is not None
     assert _flipbook_device(device_registry, CATALOG) is None
@@ -344,7 +335,7 @@ async def test_tracking_nothing_again_removes_the_flipbook_devices(
 ) -> None:
     """Going back to no tracking leaves only the account's device."""
     entry = _entry(tracking="all")
-    await _set_up(hass, freezer, entry)
+    await setup_and_list(hass, freezer, entry)
 
     hass.config_entries.async_update_entry(entry, options={CONF_TRACKING: "none"})
     await hass.config_entries.async_reload(entry.entry_id)
@@ -362,7 +353,7 @@ async def test_disabled_flipbook_entities_cost_no_calls(
 ) -> None:
     """A flipbook whose sensors are all disabled is never asked for its figures."""
     entry = _entry(tracking="all")
-    await _set_up(hass, freezer, entry)
+    await setup_and_list(hass, freezer, entry)
     for entity in er.async_entries_for_config_entry(entity_registry, ENTRY_ID):
         if PRICES in entity.unique_id:
             entity_registry.async_update_entity(
@@ -389,7 +380,7 @@ async def test_rotation_refreshes_the_stalest_within_the_rate(
 ) -> None:
     """Each update fetches at most its share, stalest first, and each one per cycle."""
     flipsnack.add_flipbooks(API_KEY, 40, status_cycle=["public"])
-    await _set_up(hass, freezer, _entry(tracking="all"))
+    await setup_and_list(hass, freezer, _entry(tracking="all"))
     flipsnack.requests.clear()
 
     await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL * 5)
@@ -416,7 +407,7 @@ async def test_one_failing_flipbook_does_not_hide_the_others(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """A flipbook Flipsnack no longer knows goes; the others keep their figures."""
-    await _set_up(hass, freezer, _entry(tracking="all"))
+    await setup_and_list(hass, freezer, _entry(tracking="all"))
     await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL + timedelta(seconds=5))
     # Deleted between two listings: its figures call answers 43.
     flipbooks.remove_flipbook(API_KEY, CATALOG)
@@ -434,7 +425,7 @@ async def test_figures_too_old_show_as_unavailable(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """During a long outage the flipbook figures go unavailable after a few cycles."""
-    await _set_up(hass, freezer, _entry(tracking="all"))
+    await setup_and_list(hass, freezer, _entry(tracking="all"))
     await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL + timedelta(seconds=5))
     flipbooks.mode = FakeMode.MAINTENANCE
 
@@ -458,7 +449,7 @@ async def test_user_may_delete_only_untracked_flipbook_devices(
     """The account's and tracked flipbooks' devices can't be deleted; others can."""
     assert await _async_setup_config(hass)
     entry = _entry(tracking="all")
-    await _set_up(hass, freezer, entry)
+    await setup_and_list(hass, freezer, entry)
     stale = device_registry.async_get_or_create(
         config_entry_id=ENTRY_ID,
         identifiers={(DOMAIN, f"{ENTRY_ID}_flipbook_gone")},
@@ -507,7 +498,7 @@ async def test_removing_the_entry_deletes_the_stored_figures(
 ) -> None:
     """The figures kept on disk go with the entry."""
     entry = _entry(tracking="all")
-    await _set_up(hass, freezer, entry)
+    await setup_and_list(hass, freezer, entry)
     await hass.config_entries.async_unload(entry.entry_id)
     key = f"{DOMAIN}.{ENTRY_ID}.flipbooks"
     assert key in hass_storage
@@ -533,7 +524,7 @@ async def test_damaged_storage_is_ignored(
         "data": {"tracking": "all", "flipbooks": {"x": {"title": 1}}},
     }
     entry = _entry(tracking="all")
-    await _set_up(hass, freezer, entry)
+    await setup_and_list(hass, freezer, entry)
 
     assert entry.state is ConfigEntryState.LOADED
     assert "damaged" in caplog.text
@@ -548,7 +539,7 @@ async def test_diagnostics_count_without_naming_flipbooks(
 ) -> None:
     """Diagnostics tell the mode, counts and the scheduler's figures, no titles or hashes."""
     entry = _entry(tracking="chosen", flipbooks=[CATALOG, PRICES])
-    await _set_up(hass, freezer, entry)
+    await setup_and_list(hass, freezer, entry)
     await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL + timedelta(seconds=5))
 
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
@@ -596,7 +587,7 @@ async def test_stored_figures_without_a_listing_are_shown_and_listed(
         },
     }
 
-    await _set_up(hass, freezer, _entry(tracking="all"))
+    await setup_and_list(hass, freezer, _entry(tracking="all"))
 
     assert _state(hass, entity_registry, f"{ENTRY_ID}_{CATALOG}_views") == "99"
     assert "collection.getList" in _actions(flipbooks)
@@ -609,7 +600,7 @@ async def test_rotation_keeps_its_pace_however_long_an_update_takes(
 ) -> None:
     """The rotation's calls come evenly spread, and one update follows the other at once."""
     flipsnack.add_flipbooks(API_KEY, 40, status_cycle=["public"])
-    await _set_up(hass, freezer, _entry(tracking="all"))
+    await setup_and_list(hass, freezer, _entry(tracking="all"))
 
     # Second by second, so that the wait between two updates shows as it is.
     await advance_time(hass, freezer, FLIPBOOK_UPDATE_INTERVAL * 5, longest_step=1.0)

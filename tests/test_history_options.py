@@ -26,7 +26,7 @@ from custom_components.flipsnack.const import (
 )
 from custom_components.flipsnack.history_plan import import_duration
 
-from . import advance_time
+from . import setup_and_list
 from .const import API_KEY, API_SECRET
 from .fake_flipsnack import FakeFlipsnack
 from .test_options_flow import _selector_config, _submit, _suggested_values
@@ -62,10 +62,8 @@ def published(hass: HomeAssistant, flipsnack: FakeFlipsnack) -> FakeFlipsnack:
 async def _set_up(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry
 ) -> None:
-    """Set the entry up and let its first listing finish."""
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await advance_time(hass, freezer, timedelta(seconds=5))
+    """Set the entry up, let its first listing finish, and check that it loaded."""
+    await setup_and_list(hass, freezer, entry)
     assert entry.state is ConfigEntryState.LOADED
 
 
