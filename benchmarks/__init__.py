@@ -8,15 +8,19 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+import gc
 import math
 import statistics
+import tracemalloc
 from typing import Any
 
 import freezegun.api
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import storage
 from homeassistant.util.async_ import get_scheduled_timer_handles
 import pytest
+from pytest_homeassistant_custom_component import patch_recorder
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed_exact,
@@ -31,6 +35,7 @@ from tests.fake_flipsnack import FakeAccount, FakeFlipsnack
 cloud_stub.install_if_needed()
 
 from custom_components.flipsnack.const import (  # noqa: E402 - after the stand-in
+    CONF_HISTORY_DAYS,
     CONF_TRACKING,
     DOMAIN,
     Tracking,
@@ -146,14 +151,32 @@ async def set_up_all_tracking(
     freezer: FrozenDateTimeFactory,
     fake: FakeFlipsnack,
     stepping: Stepping,
+    *,
+    credentials: tuple[str, str] = (API_KEY, API_SECRET),
+    entry_id: str = "01JFLIPSNACKBENCHENTRY0000",
+    history_days: int = 0,
 ) -> SetUp:
-    """Set up an entry that tracks all flipbooks, and let its first listing finish."""
+    """Set up an entry that tracks all flipbooks, and let its first listing finish.
+
+    Args:
+        hass: Home Assistant.
+        freezer: The frozen clock.
+        fake: The fake Flipsnack, which knows the account of credentials.
+        stepping: How simulated time passes.
+        credentials: The API key and secret of the entry's account.
+        entry_id: The id of the entry, one per entry of the run.
+        history_days: Days of history to import; 0 leaves history off.
+    """
+    api_key, api_secret = credentials
+    options: dict[str, object] = {CONF_TRACKING: Tracking.ALL}
+    if history_days:
+        options[CONF_HISTORY_DAYS] = history_days
     entry = MockConfigEntry(
         domain=DOMAIN,
-        title="Flipsnack …7832",
-        data={"api_key": API_KEY, "api_secret": API_SECRET},
-        options={CONF_TRACKING: Tracking.ALL},
-        entry_id="01JFLIPSNACKBENCHENTRY0000",
+        title=f"Flipsnack …{api_key[-4:]}",
+        data={"api_key": api_key, "api_secret": api_secret},
+        options=options,
+        entry_id=entry_id,
     )
     entry.add_to_hass(hass)
     started_at = fake.clock()
@@ -191,6 +214,43 @@ def most_in_window(times: Sequence[float], width: float) -> int:
             first += 1
         most = max(most, last - first + 1)
     return most
+
+
+def forget_test_doubles(fake: FakeFlipsnack) -> None:
+    """Drop what the test doubles keep and no installation has.
+
+    The fake's list of requests; the calls the mocked storage records, each with the
+    data it wrote; and, with the recorder set up, the calls of the mock that wraps its
+    database sessions, each with its arguments.
+    """
+    fake.requests.clear()
+    storage.Store._async_write_data.reset_mock()  # type: ignore[attr-defined]  # noqa: SLF001
+    # An autospec mock of a function: a function with the mock's reset_mock.
+    if (
+        reset := getattr(patch_recorder.real_session_scope, "reset_mock", None)
+    ) is not None:
+        reset()
+
+
+def snapshot_without_test_doubles(fake: FakeFlipsnack) -> tracemalloc.Snapshot:
+    """Take a snapshot of what Home Assistant and the integration hold.
+
+    Left out, as no installation has them: what forget_test_doubles drops, and the
+    parsed copy of every stored file that the mocked storage keeps where Home Assistant
+    writes to disk.
+    """
+    forget_test_doubles(fake)
+    gc.collect()
+    return tracemalloc.take_snapshot().filter_traces(
+        [
+            tracemalloc.Filter(inclusive=False, filename_pattern=pattern)
+            for pattern in (
+                "*/homeassistant/util/json.py",
+                "*/tests/fake_flipsnack.py",
+                "*/benchmarks/*",
+            )
+        ]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +363,42 @@ class BudgetResult:
     simulated_seconds: float  # from the first call to the last
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HistoryResult:
+    """One run of the history benchmark: an import beside a twin without one."""
+
+    flipbooks: int
+    days: int
+    stepping: Stepping
+    calls: int  # of the importing entry's key, in the measured time
+    import_calls: int  # of those, collection.getStats with a startDate
+    rotation_calls: int  # of those, collection.getStats without one
+    measured: float  # simulated seconds from async_setup until complete, or the end
+    complete: bool  # whether the import was complete then
+    estimate: float  # seconds, history_plan.import_duration
+    most_per_minute: int  # in any 60 s window, the importing entry's key
+    most_per_second: int  # in any 1 s window, the importing entry's key
+    cycle: (
+        Spread | None
+    )  # between two rotation calls of a flipbook, in the measured time
+    twin_cycle: Spread | None  # the same, of the twin without history
+    throttled: int  # rate-limit pauses the importing entry's scheduler took
+    recorder_seconds: float  # wall clock the recorder took after the import
+    run_seconds: float  # wall clock of the whole run
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HistoryMemoryResult:
+    """The memory an entry takes while it imports history, traced."""
+
+    flipbooks: int
+    days: int
+    peak_bytes: int  # above what was allocated before async_setup
+    held_bytes: (
+        int  # still allocated when the import is complete, test doubles left out
+    )
+
+
 # Where the benchmarks leave their results for the report at the end of the session.
 SCALE_RESULTS = pytest.StashKey[list[ScaleResult]]()
 MEMORY_RESULTS = pytest.StashKey[list[MemoryResult]]()
@@ -310,3 +406,5 @@ OVERHEAD_RESULTS = pytest.StashKey[list[OverheadResult]]()
 STORE_RESULTS = pytest.StashKey[list[StoreResult]]()
 INTERACTIVE_RESULTS = pytest.StashKey[list[InteractiveResult]]()
 BUDGET_RESULTS = pytest.StashKey[list[BudgetResult]]()
+HISTORY_RESULTS = pytest.StashKey[list[HistoryResult]]()
+HISTORY_MEMORY_RESULTS = pytest.StashKey[list[HistoryMemoryResult]]()

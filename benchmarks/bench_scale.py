@@ -13,7 +13,6 @@ import tracemalloc
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import storage
 import pytest
 
 from custom_components.flipsnack.const import flipbook_cycle
@@ -32,6 +31,7 @@ from . import (
     pass_time,
     record_calls,
     set_up_all_tracking,
+    snapshot_without_test_doubles,
     wall_clock,
 )
 
@@ -141,7 +141,7 @@ async def bench_memory(
                 pytest.fail("Not every flipbook had figures after two hours")
             await pass_time(hass, freezer, timedelta(minutes=1), stepping)
         simulated_minutes = (flipsnack.clock() - set_up.started_at) / 60
-        snapshot = _snapshot_without_test_doubles(flipsnack)
+        snapshot = snapshot_without_test_doubles(flipsnack)
     finally:
         tracemalloc.stop()
     traced = sum(stat.size_diff for stat in snapshot.compare_to(baseline, "filename"))
@@ -151,26 +151,4 @@ async def bench_memory(
             traced_bytes=traced,
             simulated_minutes=simulated_minutes,
         )
-    )
-
-
-def _snapshot_without_test_doubles(fake: FakeFlipsnack) -> tracemalloc.Snapshot:
-    """Take a snapshot of what Home Assistant and the integration hold.
-
-    Left out, as no installation has them: the fake's list of requests; the calls the
-    mocked storage records, each with the data it wrote; and the parsed copy of every
-    stored file that the mocked storage keeps where Home Assistant writes to disk.
-    """
-    fake.requests.clear()
-    storage.Store._async_write_data.reset_mock()  # type: ignore[attr-defined]  # noqa: SLF001
-    gc.collect()
-    return tracemalloc.take_snapshot().filter_traces(
-        [
-            tracemalloc.Filter(inclusive=False, filename_pattern=pattern)
-            for pattern in (
-                "*/homeassistant/util/json.py",
-                "*/tests/fake_flipsnack.py",
-                "*/benchmarks/*",
-            )
-        ]
     )

@@ -13,12 +13,16 @@ from tests.conftest import fake_flipsnack, flipsnack  # noqa: F401
 
 from . import (
     BUDGET_RESULTS,
+    HISTORY_MEMORY_RESULTS,
+    HISTORY_RESULTS,
     INTERACTIVE_RESULTS,
     MEMORY_RESULTS,
     OVERHEAD_RESULTS,
     SCALE_RESULTS,
     STORE_RESULTS,
     BudgetResult,
+    HistoryMemoryResult,
+    HistoryResult,
     InteractiveResult,
     MemoryResult,
     OverheadResult,
@@ -62,14 +66,17 @@ async def enable_event_loop_debug() -> None:
 def production_log_level() -> Generator[None]:
     """Log warnings and worse only, as Home Assistant does by default.
 
-    The test plugin logs at INFO, and pytest keeps every record in memory: a line per
-    new entity would be measured as the integration's time and memory.
+    The test plugin logs at INFO, SQLAlchemy's statements included, and pytest keeps
+    every record in memory: a line per new entity, or per statement of the recorder,
+    would be measured as the integration's time and memory.
     """
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.WARNING)
+    loggers = [logging.getLogger(), logging.getLogger("sqlalchemy.engine")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
     yield
-    root.setLevel(level)
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
 
 def pytest_terminal_summary(
@@ -88,6 +95,10 @@ def pytest_terminal_summary(
         _print_interactive(terminalreporter, interactive)
     if budget := config.stash.get(BUDGET_RESULTS, None):
         _print_budget(terminalreporter, budget)
+    history = config.stash.get(HISTORY_RESULTS, [])
+    history_memory = config.stash.get(HISTORY_MEMORY_RESULTS, [])
+    if history or history_memory:
+        _print_history(terminalreporter, history, history_memory)
 
 
 def _table(
@@ -311,3 +322,95 @@ def _print_budget(
             f" {r.most_per_minute}; {sum(calls for _, calls in r.calls_by_step)} calls"
             f" in {r.simulated_seconds:.0f} simulated s."
         )
+
+
+def _print_history(
+    reporter: pytest.TerminalReporter,
+    results: Sequence[HistoryResult],
+    memory: Sequence[HistoryMemoryResult],
+) -> None:
+    reporter.write_sep("=", "history import, beside a twin entry without history")
+    if results:
+        reporter.write_line(
+            "Calls of the importing entry's API key from async_setup until the import was"
+            f" complete (or for the hours shown after >), stepped with"
+            f" {results[0].stepping}; the estimate is flipbooks x days / spare calls a"
+            " minute (history_plan.import_duration). Rotation cycle: minutes between two"
+            " calls for a flipbook's figures that ended while the import ran, the"
+            " twin's over the same time."
+        )
+        _table(
+            reporter,
+            (
+                "flipbooks x days",
+                "calls",
+                "import calls",
+                "rotation calls",
+                "complete after h",
+                "estimate h",
+                "max in 60 s",
+                "max in 1 s",
+                "rotation cycle min (min / median / max)",
+                "without history",
+            ),
+            [
+                (
+                    f"{r.flipbooks} x {r.days}",
+                    str(r.calls),
+                    str(r.import_calls),
+                    str(r.rotation_calls),
+                    f"{'' if r.complete else '> '}{r.measured / 3600:.2f}",
+                    f"{r.estimate / 3600:.2f}",
+                    str(r.most_per_minute),
+                    str(r.most_per_second),
+                    _spread(r.cycle),
+                    _spread(r.twin_cycle),
+                )
+                for r in sorted(results, key=lambda r: (r.flipbooks, r.days))
+            ],
+        )
+        reporter.write_line("")
+    reporter.write_line(
+        "Wall clock on this machine; recorder s: how long the recorder took to catch up"
+        " once the import was complete. Memory: traced from before async_setup on, in a"
+        " run without the twin where the recorder keeps up minute by minute, as in real"
+        " time; the peak while importing, and what is still allocated when the import is"
+        " complete, test doubles left out. The recorder's SQLite database is in memory;"
+        " tracemalloc does not see SQLite's own allocations."
+    )
+    walls = {(r.flipbooks, r.days): r for r in results}
+    memories = {(r.flipbooks, r.days): r for r in memory}
+    _table(
+        reporter,
+        (
+            "flipbooks x days",
+            "throttled",
+            "recorder s",
+            "run s",
+            "peak memory MiB",
+            "held MiB",
+        ),
+        [
+            (
+                f"{flipbooks} x {days}",
+                *(
+                    ("-",) * 3
+                    if (wall := walls.get((flipbooks, days))) is None
+                    else (
+                        str(wall.throttled),
+                        f"{wall.recorder_seconds:.1f}",
+                        f"{wall.run_seconds:.1f}",
+                    )
+                ),
+                *(
+                    ("-",) * 2
+                    if (traced := memories.get((flipbooks, days))) is None
+                    else (
+                        f"{traced.peak_bytes / 2**20:.1f}",
+                        f"{traced.held_bytes / 2**20:.1f}",
+                    )
+                ),
+            )
+            for flipbooks, days in sorted(walls.keys() | memories.keys())
+        ],
+    )

@@ -57,8 +57,9 @@ BAD_ANSWER_RETRY: Final = 900.0
 ERROR_RETRY: Final = 300.0
 # With nothing to fetch, the import looks again after at most this long.
 IDLE_WAIT: Final = 3600.0
-# The all-tracked rows are rewritten at most this often while days come in.
-ALL_TRACKED_EVERY: Final = 60.0
+# The all-tracked rows are rewritten whole, at most this often while days come in: each
+# rewrite is a row per day and figure, most of what the recorder would get otherwise.
+ALL_TRACKED_EVERY: Final = 600.0
 # Progress is written this long after it changed: an SD card is not worn by every day
 # imported, and a lost write costs only calls, since the recorder keeps the rows.
 STORE_DELAY: Final = 300.0
