@@ -217,13 +217,20 @@ async def test_failed_calls_wait_and_go_on(
     freezer: FrozenDateTimeFactory,
     books: FakeFlipsnack,
 ) -> None:
-    """Maintenance stops the probe and the import for a while; then they go on."""
-    maintenance = True
+    """Maintenance stops the probe and the import for a while; then they go on.
+
+    The fake counts the dated calls it answers before it is in maintenance again, so
+    what the import has done does not depend on how fast the machine is.
+    """
+    answered_before_maintenance: int | None = 0  # None: no maintenance
     answer = books.actions["collection.getStats"]
 
     async def dated_in_maintenance(account: Any, params: dict[str, str]) -> Any:
-        if maintenance and "startDate" in params:
-            raise FakeApiError(22, "Maintenance mode")
+        nonlocal answered_before_maintenance
+        if "startDate" in params and answered_before_maintenance is not None:
+            if answered_before_maintenance <= 0:
+                raise FakeApiError(22, "Maintenance mode")
+            answered_before_maintenance -= 1
         return await answer(account, params)
 
     books.actions["collection.getStats"] = dated_in_maintenance
@@ -232,18 +239,17 @@ async def test_failed_calls_wait_and_go_on(
     await advance_to_timers(hass, freezer, timedelta(minutes=3))
     assert importer(entry).state.end_date is None
 
-    # A failed call makes the import wait five minutes.
-    maintenance = False
-    await advance_to_timers(hass, freezer, timedelta(minutes=5, seconds=30))
+    # The probe's three calls and 20 of the 62 the import needs, then maintenance; a
+    # failed call makes the import wait five minutes.
+    answered_before_maintenance = 23
+    await advance_to_timers(hass, freezer, timedelta(minutes=10))
     assert importer(entry).state.end_date is not None
-    assert 0 < importer(entry).progress < 100
-    maintenance = True
-    await advance_to_timers(hass, freezer, timedelta(seconds=30))
     progress = importer(entry).progress
-    await advance_to_timers(hass, freezer, timedelta(minutes=4))
+    assert 0 < progress < 100
+    await advance_to_timers(hass, freezer, timedelta(minutes=10))
     assert importer(entry).progress == progress
 
-    maintenance = False
+    answered_before_maintenance = None
     await advance_to_timers(hass, freezer, timedelta(minutes=20))
     assert importer(entry).progress == 100.0
     assert_consistent((await rows_of(hass, BOOKS[0]))["views"], 1)
