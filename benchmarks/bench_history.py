@@ -8,11 +8,8 @@ without the import. Every call the fake answers is recorded with the simulated t
 arrived at; the import is complete when its progress reaches 100 %.
 """
 
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 import gc
-import itertools
 import tracemalloc
 
 from freezegun.api import FrozenDateTimeFactory
@@ -27,7 +24,8 @@ from custom_components.flipsnack.history import HistoryImporter
 from custom_components.flipsnack.history_plan import import_duration
 from custom_components.flipsnack.scheduler import CALLS_PER_MINUTE, CALLS_PER_SECOND
 from tests.const import API_KEY, OTHER_API_KEY, OTHER_API_SECRET
-from tests.fake_flipsnack import FakeFigures, FakeFlipsnack, RecordedRequest
+from tests.fake_flipsnack import FakeFigures, FakeFlipsnack
+from tests.history_harness import rotation_cycles
 
 from . import (
     HISTORY_MEMORY_RESULTS,
@@ -121,29 +119,6 @@ async def _import_until_complete(
     return fake.clock() - started_at
 
 
-def _rotation_cycles(
-    requests: Sequence[RecordedRequest], *, until: float
-) -> Spread | None:
-    """Describe the time between two rotation calls of a flipbook, ending by until.
-
-    The rotation asks for a flipbook's figures without a date; the import always
-    names its days.
-    """
-    refreshed: defaultdict[str, list[float]] = defaultdict(list)
-    for request in requests:
-        params = request.params
-        if params.get("action") == GET_STATS and "startDate" not in params:
-            refreshed[params["collectionHash"]].append(request.at)
-    return Spread.of(
-        [
-            later - earlier
-            for times in refreshed.values()
-            for earlier, later in itertools.pairwise(times)
-            if later <= until
-        ]
-    )
-
-
 @pytest.mark.parametrize(("flipbooks", "days"), [*CASES, FULL_SHARE])
 async def bench_history(
     recorder_mock: Recorder,
@@ -218,8 +193,8 @@ async def bench_history(
         estimate=estimate,
         most_per_minute=most_in_window(times, 60),
         most_per_second=most_in_window(times, 1),
-        cycle=_rotation_cycles(importing, until=until),
-        twin_cycle=_rotation_cycles(sent[OTHER_API_KEY], until=until),
+        cycle=Spread.of(rotation_cycles(importing, until=until)),
+        twin_cycle=Spread.of(rotation_cycles(sent[OTHER_API_KEY], until=until)),
         throttled=set_up.entry.runtime_data.scheduler.stats.pauses,
         recorder_seconds=recorder_seconds,
         run_seconds=wall_clock() - run_started,

@@ -1,6 +1,9 @@
 """What the history tests share: an entry with history on, two flipbooks, reading rows."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+import itertools
 from typing import Any
 
 from homeassistant.components.recorder.statistics import statistics_during_period
@@ -21,7 +24,7 @@ from custom_components.flipsnack.const import (
 from custom_components.flipsnack.history_rows import statistic_id
 
 from .const import API_KEY, API_SECRET
-from .fake_flipsnack import FakeFigures, FakeFlipsnack
+from .fake_flipsnack import FakeFigures, FakeFlipsnack, RecordedRequest
 
 ENTRY_ID = "01JFLIPSNACKTESTENTRY00000"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -126,9 +129,22 @@ def backfill_calls(fake: FakeFlipsnack, *, before: date) -> list[tuple[str, str,
     return [call for call in calls[3:] if call[1] < str(before)]
 
 
-def max_in_window(times: list[float], seconds: float) -> int:
-    """Return the most calls in any window of seconds."""
-    most = 0
-    for index, start in enumerate(times):
-        most = max(most, sum(1 for t in times[index:] if t < start + seconds))
-    return most
+def rotation_cycles(
+    requests: Sequence[RecordedRequest], *, until: float
+) -> list[float]:
+    """Return the seconds between two rotation calls of a flipbook, ending by until.
+
+    The rotation asks for a flipbook's figures without a date; the import always
+    names its days.
+    """
+    refreshed: defaultdict[str, list[float]] = defaultdict(list)
+    for request in requests:
+        params = request.params
+        if params.get("action") == "collection.getStats" and "startDate" not in params:
+            refreshed[params["collectionHash"]].append(request.at)
+    return [
+        later - earlier
+        for times in refreshed.values()
+        for earlier, later in itertools.pairwise(times)
+        if later <= until
+    ]

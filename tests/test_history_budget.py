@@ -7,7 +7,6 @@ one's would be without the import.
 """
 
 from bisect import bisect_right
-from collections import defaultdict
 from collections.abc import Generator, Sequence
 from datetime import UTC, date, datetime, timedelta
 import itertools
@@ -31,12 +30,12 @@ from custom_components.flipsnack.scheduler import CALLS_PER_MINUTE, CALLS_PER_SE
 
 from . import advance_to_timers, setup_integration
 from .const import API_KEY, API_SECRET, OTHER_API_KEY, OTHER_API_SECRET
-from .fake_flipsnack import FakeFigures, FakeFlipsnack, RecordedRequest
+from .fake_flipsnack import FakeFigures, FakeFlipsnack
+from .history_harness import rotation_cycles
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 FLIPBOOKS = 40
 DAYS = 30
-GET_STATS = "collection.getStats"
 
 
 def _figures(number: int, day: date) -> FakeFigures:
@@ -72,27 +71,6 @@ def _most_in_window(times: Sequence[float], seconds: float) -> int:
         ),
         default=0,
     )
-
-
-def _rotation_cycles(
-    requests: Sequence[RecordedRequest], *, until: float
-) -> list[float]:
-    """Return the seconds between two rotation calls of a flipbook, ending by until.
-
-    The rotation asks for a flipbook's figures without a date; the import always
-    names its days.
-    """
-    refreshed: defaultdict[str, list[float]] = defaultdict(list)
-    for request in requests:
-        params = request.params
-        if params.get("action") == GET_STATS and "startDate" not in params:
-            refreshed[params["collectionHash"]].append(request.at)
-    return [
-        later - earlier
-        for times in refreshed.values()
-        for earlier, later in itertools.pairwise(times)
-        if later <= until
-    ]
 
 
 @pytest.fixture(autouse=True)
@@ -184,8 +162,8 @@ async def test_import_keeps_the_budget_and_the_rotation_pace(
 
     # The rotation's cycle while the import ran, against the twin's over the same time.
     until = started + complete_after
-    cycles = _rotation_cycles(requests[API_KEY], until=until)
-    plain = _rotation_cycles(requests[OTHER_API_KEY], until=until)
+    cycles = rotation_cycles(requests[API_KEY], until=until)
+    plain = rotation_cycles(requests[OTHER_API_KEY], until=until)
     assert len(cycles) >= FLIPBOOKS
     assert len(plain) >= FLIPBOOKS
     assert max(cycles) <= 1.1 * max(plain)
