@@ -44,9 +44,6 @@ from custom_components.flipsnack.coordinator import (  # noqa: E402 - after the 
     FlipsnackFlipbooksCoordinator,
 )
 
-# Edges of a window count: a call exactly 60 s after another shares its window.
-_EDGE = 1e-6
-
 
 def wall_clock() -> float:
     """Return the real performance counter, in seconds, even while time is frozen.
@@ -198,22 +195,6 @@ async def set_up_all_tracking(
         setup_seconds=setup_seconds,
         listed_seconds=wall_clock() - setup_started,
     )
-
-
-def most_in_window(times: Sequence[float], width: float) -> int:
-    """Return the most calls in any window of `width` seconds, both edges included.
-
-    Args:
-        times: The times of the calls, in ascending order.
-        width: The length of the sliding window, in seconds.
-    """
-    most = 0
-    first = 0
-    for last, end in enumerate(times):
-        while times[first] < end - width - _EDGE:
-            first += 1
-        most = max(most, last - first + 1)
-    return most
 
 
 def forget_test_doubles(fake: FakeFlipsnack) -> None:

@@ -10,7 +10,8 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.flipsnack.scheduler import CALLS_PER_MINUTE, CALLS_PER_SECOND
-from tests.entry_life import live_an_entry, most_in_any_window
+from tests.call_windows import most_in_any_window
+from tests.entry_life import live_an_entry
 from tests.fake_flipsnack import FakeFlipsnack
 
 from . import BUDGET_RESULTS, BudgetResult

@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from custom_components.flipsnack.history import HistoryImporter
 from custom_components.flipsnack.history_plan import import_duration
 from custom_components.flipsnack.scheduler import CALLS_PER_MINUTE, CALLS_PER_SECOND
+from tests.call_windows import most_in_any_window
 from tests.const import API_KEY, OTHER_API_KEY, OTHER_API_SECRET
 from tests.fake_flipsnack import FakeFigures, FakeFlipsnack
 from tests.history_harness import rotation_cycles
@@ -36,7 +37,6 @@ from . import (
     Spread,
     Stepping,
     forget_test_doubles,
-    most_in_window,
     pass_time,
     set_up_all_tracking,
     snapshot_without_test_doubles,
@@ -191,8 +191,8 @@ async def bench_history(
         measured=measured,
         complete=history.progress >= COMPLETE,
         estimate=estimate,
-        most_per_minute=most_in_window(times, 60),
-        most_per_second=most_in_window(times, 1),
+        most_per_minute=most_in_any_window(times, 60),
+        most_per_second=most_in_any_window(times, 1),
         cycle=Spread.of(rotation_cycles(importing, until=until)),
         twin_cycle=Spread.of(rotation_cycles(sent[OTHER_API_KEY], until=until)),
         throttled=set_up.entry.runtime_data.scheduler.stats.pauses,

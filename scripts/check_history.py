@@ -29,6 +29,7 @@ NEWEST_DAYS = 3
 # endDate (3 calls), each flipbook's window total and its newest days (3 a flipbook) and
 # the first older day, at the import's pace of some 17 calls a minute.
 HISTORY_TIMEOUT = 180.0
+IMPORT_CALLS_PER_MINUTE = 17
 POLL_EVERY = 2.5
 FIGURES = ("impressions", "views", "time_spent", "downloads")
 HISTORY_SENSOR = "sensor.flipsnack_7832_history_import"
@@ -41,15 +42,18 @@ class HistoryCheck:
     entry_id: str
     turned_on: float
     today: date
+    days: int = HISTORY_DAYS
 
     @property
     def first_day(self) -> date:
         """The oldest day of the import's window."""
-        return self.today - timedelta(days=HISTORY_DAYS)
+        return self.today - timedelta(days=self.days)
 
 
-def turn_on_history(sandbox: Sandbox, entry_id: str, tracked: int) -> HistoryCheck:
-    """Choose 90 days in the History step, which must count the tracked flipbooks."""
+def turn_on_history(
+    sandbox: Sandbox, entry_id: str, tracked: int, days: int = HISTORY_DAYS
+) -> HistoryCheck:
+    """Choose these days in the History step, which must count the tracked flipbooks."""
     counted: list[str | None] = [None]
 
     def counting_form() -> dict[str, Any] | None:
@@ -65,7 +69,7 @@ def turn_on_history(sandbox: Sandbox, entry_id: str, tracked: int) -> HistoryChe
         explain=lambda: f"  it counted {counted[0]}",
     )
     done = sandbox.flow_step(
-        OPTIONS_FLOWS, form["flow_id"], {"history_days": str(HISTORY_DAYS)}
+        OPTIONS_FLOWS, form["flow_id"], {"history_days": str(days)}
     )
     if done.get("type") != "create_entry":
         raise HarnessError(f"turning history on did not save the options: {done}")
@@ -73,6 +77,7 @@ def turn_on_history(sandbox: Sandbox, entry_id: str, tracked: int) -> HistoryChe
         entry_id=entry_id,
         turned_on=time.monotonic(),
         today=datetime.now(UTC).date(),
+        days=days,
     )
 
 
@@ -211,3 +216,38 @@ def check_history(sandbox: Sandbox, history: HistoryCheck) -> float:
             f"{err}\n  (waited {HISTORY_TIMEOUT:.0f} s since history was turned on)"
         ) from err
     return time.monotonic() - history.turned_on
+
+
+def import_timeout(flipbook_days: int) -> float:
+    """Return how long an import of this many flipbook-days may take, in seconds.
+
+    The import's own pace (some 17 calls a minute beside a few tracked flipbooks, after
+    the probe's 3 calls and a window total a flipbook), twice over for a busy machine.
+    """
+    return 2 * 60 * (flipbook_days + 20) / IMPORT_CALLS_PER_MINUTE
+
+
+def wait_for_complete_import(sandbox: Sandbox, flipbook_days: int) -> float:
+    """Wait until the History import sensor shows 100 %.
+
+    Returns:
+        How long it took, in seconds.
+
+    Raises:
+        HarnessError: The import was not complete in time.
+    """
+    started = time.monotonic()
+    progress: list[str] = ["unknown"]
+
+    def complete() -> bool:
+        time.sleep(POLL_EVERY)
+        progress[0] = sandbox.entity_state(HISTORY_SENSOR)["state"]
+        return progress[0] not in NO_VALUE and float(progress[0]) >= 100  # noqa: PLR2004
+
+    sandbox.wait_for(
+        f"the history import of {flipbook_days} flipbook-days complete",
+        complete,
+        import_timeout(flipbook_days),
+        explain=lambda: f"  {HISTORY_SENSOR} is {progress[0]} %",
+    )
+    return time.monotonic() - started

@@ -507,10 +507,17 @@ class Sandbox:
     ) -> dict[str, Any]:
         """Go through the entry's options from their menu, with these forms' input.
 
+        The options abort while the entry reloads, as it does after options that
+        changed; they are opened again until it is loaded.
+
         Returns:
             The last form's result, which saved the options.
         """
-        flow_id = self.open_options(menu_option)["flow_id"]
+        form = self.wait_for(
+            f"the options opening at {menu_option}",
+            lambda: self.open_options(menu_option),
+        )
+        flow_id = form["flow_id"]
         result: dict[str, Any] = {}
         for user_input in forms:
             result = self.flow_step(OPTIONS_FLOWS, flow_id, user_input)

@@ -136,17 +136,6 @@ async def live_an_entry(
     ]
 
 
-def most_in_any_window(times: list[float], seconds: float) -> int:
-    """Return the most calls that fell within any window of the given length."""
-    return max(
-        (
-            sum(1 for other in times if start <= other < start + seconds)
-            for start in times
-        ),
-        default=0,
-    )
-
-
 def _expect(condition: bool, outcome: object) -> None:
     """Stop the sequence where a step did not do what a user would see it do."""
     if not condition:

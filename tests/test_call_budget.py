@@ -10,7 +10,8 @@ import pytest
 
 from custom_components.flipsnack.scheduler import CALLS_PER_MINUTE, CALLS_PER_SECOND
 
-from .entry_life import live_an_entry, most_in_any_window
+from .call_windows import most_in_any_window
+from .entry_life import live_an_entry
 from .fake_flipsnack import FakeFlipsnack
 
 

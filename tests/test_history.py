@@ -18,10 +18,11 @@ from custom_components.flipsnack.history_plan import (
     import_duration,
     spare_calls_per_minute,
 )
+from custom_components.flipsnack.history_rows import ALL_TRACKED, write_rows
 
 from . import advance_to_timers, setup_integration
+from .call_windows import most_in_any_window
 from .const import API_KEY
-from .entry_life import most_in_any_window
 from .fake_flipsnack import FakeApiError, FakeFigures, FakeFlipsnack
 from .history_harness import (
     BOOKS,
@@ -147,6 +148,46 @@ async def test_refetched_days_are_not_counted_twice(
     assert history.state.flipbooks[BOOKS[0]].final_day == TODAY
     # Fetched when new, a day old and final at two days old: three times, no more.
     assert stats_days(books).count((BOOKS[0], str(TODAY), str(TODAY))) == 3
+
+
+async def test_all_tracked_rows_are_written_from_the_oldest_changed_day(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    books: FakeFlipsnack,
+    history_entry: MockConfigEntry,
+) -> None:
+    """After the import, a day fetched again rewrites its all-tracked row and later ones.
+
+    The rows before it keep their sums, so the recorder is not made to rewrite the
+    whole window each time.
+    """
+    await setup_integration(hass, history_entry)
+    await advance_to_timers(hass, freezer, timedelta(minutes=15))
+    written: list[list[date]] = []
+
+    def record(
+        *args: Any, key: str, rows: list[tuple[date, Any]], **kwargs: Any
+    ) -> None:
+        if key == ALL_TRACKED:
+            written.append([day for day, _ in rows])
+        write_rows(*args, key=key, rows=rows, **kwargs)
+
+    with patch("custom_components.flipsnack.history.write_rows", side_effect=record):
+        await advance_to_timers(hass, freezer, timedelta(days=1, hours=1))
+
+    assert written
+    tomorrow = TODAY + timedelta(days=1)
+    assert min(day for days in written for day in days) >= TODAY - timedelta(days=1)
+    assert max(day for days in written for day in days) == tomorrow
+    all_rows = (await rows_of(hass, ALL_TRACKED))["views"]
+    days = sorted(all_rows)
+    flipbooks = books.accounts[API_KEY].flipbooks
+    for earlier, later in itertools.pairwise(days):
+        assert all_rows[later]["sum"] - all_rows[earlier]["sum"] == sum(
+            flipbooks[flipbook_hash].daily.get(later, FakeFigures(0, 0, 0, 0)).views
+            for flipbook_hash in BOOKS
+        )
 
 
 async def test_resumes_after_a_reload(

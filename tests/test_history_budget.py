@@ -6,8 +6,7 @@ Each API key has its own scheduler, so the second entry's rotation is what the f
 one's would be without the import.
 """
 
-from bisect import bisect_right
-from collections.abc import Generator, Sequence
+from collections.abc import Generator
 from datetime import UTC, date, datetime, timedelta
 import itertools
 import statistics
@@ -29,6 +28,7 @@ from custom_components.flipsnack.history_plan import import_duration
 from custom_components.flipsnack.scheduler import CALLS_PER_MINUTE, CALLS_PER_SECOND
 
 from . import advance_to_timers, setup_integration
+from .call_windows import most_in_any_window
 from .const import API_KEY, API_SECRET, OTHER_API_KEY, OTHER_API_SECRET
 from .fake_flipsnack import FakeFigures, FakeFlipsnack
 from .history_harness import rotation_cycles
@@ -58,18 +58,6 @@ def _entry(
         data={"api_key": api_key, "api_secret": api_secret},
         options={CONF_TRACKING: Tracking.ALL, **options},
         entry_id=entry_id,
-    )
-
-
-def _most_in_window(times: Sequence[float], seconds: float) -> int:
-    """Return the most calls in any window of seconds, both edges included."""
-    ordered = sorted(times)
-    return max(
-        (
-            bisect_right(ordered, at + seconds) - index
-            for index, at in enumerate(ordered)
-        ),
-        default=0,
     )
 
 
@@ -152,8 +140,8 @@ async def test_import_keeps_the_budget_and_the_rotation_pace(
     }
     for sent in requests.values():
         times = [request.at for request in sent]
-        assert _most_in_window(times, 60.0) <= CALLS_PER_MINUTE
-        assert _most_in_window(times, 1.0) <= CALLS_PER_SECOND
+        assert most_in_any_window(times, 60.0) <= CALLS_PER_MINUTE
+        assert most_in_any_window(times, 1.0) <= CALLS_PER_SECOND
     imported = [r for r in requests[API_KEY] if "startDate" in r.params]
     assert len(imported) >= FLIPBOOKS * DAYS
     # The formula the options form and the README give holds, within a tenth.

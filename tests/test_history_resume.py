@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.flipsnack.const import CONF_FLIPBOOKS, CONF_TRACKING, Tracking
 from custom_components.flipsnack.history import HistoryImporter
+from custom_components.flipsnack.history_rows import ALL_TRACKED
 
 from . import advance_to_timers, setup_integration
 from .const import API_KEY
@@ -69,6 +70,17 @@ def assert_consistent(rows: dict[date, Any], number: int) -> None:
         assert rows[day]["change"] == views
 
 
+def assert_all_tracked_consistent(rows: dict[date, Any]) -> None:
+    """Each all-tracked row's change is both flipbooks' views, counted from FIRST_DAY."""
+    assert rows[FIRST_DAY]["sum"] == sum(
+        daily_figures(number, FIRST_DAY).views for number in (1, 2)
+    )
+    for day in sorted(rows)[1:]:
+        assert rows[day]["change"] == sum(
+            daily_figures(number, day).views if day <= TODAY else 0 for number in (1, 2)
+        )
+
+
 async def test_a_lost_store_goes_on_from_the_recorders_rows(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -96,6 +108,42 @@ async def test_a_lost_store_goes_on_from_the_recorders_rows(
     assert all(date.fromisoformat(call[1]) >= last_final for call in later)
     for number, flipbook_hash in enumerate(BOOKS, start=1):
         assert_consistent((await rows_of(hass, flipbook_hash))["views"], number)
+    # The all-tracked sums go on from the recorder's too, not from zero again.
+    assert_all_tracked_consistent((await rows_of(hass, ALL_TRACKED))["views"])
+
+
+async def test_days_that_leave_the_window_leave_the_store(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    books: FakeFlipsnack,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The store holds the window's days only; all-tracked sums go on the same."""
+    entry = make_history_entry()
+    await imported(hass, freezer, entry)
+
+    await advance_to_timers(hass, freezer, timedelta(days=5))
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    today = TODAY + timedelta(days=5)
+    window_start = today - timedelta(days=DAYS)
+    for stored in hass_storage[STORE_KEY]["data"]["flipbooks"].values():
+        days = sorted(date.fromisoformat(day) for day in stored["daily"])
+        assert days[0] == window_start
+        assert date.fromisoformat(stored["earlier_until"]) == window_start - timedelta(
+            days=1
+        )
+    assert_all_tracked_consistent((await rows_of(hass, ALL_TRACKED))["views"])
+
+    # The next run reads the shortened store and its rows go on from the same sums.
+    await hass.config_entries.async_setup(entry.entry_id)
+    await advance_to_timers(hass, freezer, timedelta(days=2))
+    assert importer(entry).state.flipbooks[BOOKS[0]].earlier_until >= window_start - (
+        timedelta(days=1)
+    )
+    assert_all_tracked_consistent((await rows_of(hass, ALL_TRACKED))["views"])
 
 
 async def test_deleted_rows_are_imported_again(

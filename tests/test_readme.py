@@ -37,6 +37,9 @@ from .const import WEBHOOK_ID
 from .fake_flipsnack import FakeFlipsnack
 from .test_webhook import ENTITY_ID as LEAD_FORM_ENTITY_ID, FIELDS, LEAD
 
+# The README's statistic of all tracked flipbooks' views, of an example entry.
+EXAMPLE_ALL_TRACKED_VIEWS = statistic_id("01JEXAMPLEENTRY", ALL_TRACKED, "views")
+
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 STRINGS = json.loads(
@@ -219,6 +222,7 @@ def test_dashboard_names_its_rows() -> None:
         ]["name"]
         for description in ACCOUNT_SENSORS
     }
+    names[EXAMPLE_ALL_TRACKED_VIEWS] = "All tracked flipbooks"
     rows = [row for card in cards for row in card.get("entities", ())]
     assert rows
     for row in rows:
@@ -400,5 +404,14 @@ def test_history_example_ids_have_the_shape_of_the_statistics() -> None:
     ids = set(re.findall(r"flipsnack:[a-z0-9_]+", example))
     assert ids == {
         statistic_id("01JEXAMPLEENTRY", "spring-catalog-hash", "views"),
-        statistic_id("01JEXAMPLEENTRY", ALL_TRACKED, "views"),
+        EXAMPLE_ALL_TRACKED_VIEWS,
     }
+
+
+def test_dashboard_graph_is_the_views_of_all_tracked_flipbooks() -> None:
+    """The dashboard's Views per day is history's all-tracked statistic, by day."""
+    (block,) = code_blocks(section(README, "### Dashboard"), "yaml")
+    cards = [card for view in yaml.safe_load(block)["views"] for card in view["cards"]]
+    (graph,) = [card for card in cards if card["type"] == "statistics-graph"]
+    assert [row["entity"] for row in graph["entities"]] == [EXAMPLE_ALL_TRACKED_VIEWS]
+    assert (graph["period"], graph["stat_types"]) == ("day", ["change"])

@@ -34,6 +34,7 @@ from custom_components.flipsnack.scheduler import (
 )
 
 from . import armed_timers, scheduler_timers
+from .call_windows import most_in_any_window
 from .const import API_KEY, API_SECRET
 from .fake_flipsnack import FakeAccount, FakeFlipsnack
 
@@ -69,18 +70,6 @@ async def _advance_to(
         if not due:
             return
     pytest.fail("The timers kept firing without time passing")
-
-
-def _most_in_any_window(starts: Sequence[float], window: float) -> int:
-    """Return how many starts the busiest closed window [t, t + window] holds."""
-    ordered = sorted(starts)
-    return max(
-        (
-            sum(1 for other in ordered if start <= other <= start + window)
-            for start in ordered
-        ),
-        default=0,
-    )
 
 
 class _Calls:
@@ -275,8 +264,8 @@ async def test_no_window_ever_holds_more_than_the_limits(
     starts = calls.times()
     # Windows with both edges included: the 21st start after any start comes more
     # than 60 s later, the third more than 1 s later.
-    assert _most_in_any_window(starts, 60.0) == 20
-    assert _most_in_any_window(starts, 1.0) == 2
+    assert most_in_any_window(starts, 60.0) == 20
+    assert most_in_any_window(starts, 1.0) == 2
     # Calls start in the order they came, and none before it came.
     assert calls.order == [f"call{number}" for number in range(len(arrivals))]
     offsets = calls.offsets()
@@ -349,7 +338,7 @@ async def test_rotation_calls_are_spread_over_the_minute(
     assert min(later - earlier for earlier, later in itertools.pairwise(starts)) >= (
         spacing - 1e-6
     )
-    assert _most_in_any_window(starts, 60.0) == FLIPBOOK_CALLS_PER_MINUTE
+    assert most_in_any_window(starts, 60.0) == FLIPBOOK_CALLS_PER_MINUTE
 
 
 async def test_rotation_at_full_share_leaves_a_person_a_slot_at_once(
@@ -380,8 +369,8 @@ async def test_rotation_at_full_share_leaves_a_person_a_slot_at_once(
         )
         assert offsets[f"poll{arrival}"] <= next_figures
     starts = calls.times()
-    assert _most_in_any_window(starts, 60.0) <= CALLS_PER_MINUTE
-    assert _most_in_any_window(starts, 1.0) <= 2
+    assert most_in_any_window(starts, 60.0) <= CALLS_PER_MINUTE
+    assert most_in_any_window(starts, 1.0) <= 2
 
 
 def _spread_order(calls: _Calls) -> list[str]:
@@ -397,7 +386,7 @@ def _assert_every_spread_slot_taken(starts: Sequence[float]) -> None:
     spacing = 60 / FLIPBOOK_CALLS_PER_MINUTE
     for earlier, later in itertools.pairwise(starts):
         assert spacing - 1e-6 <= later - earlier <= spacing + 0.051
-    assert _most_in_any_window(starts, 60.0) == FLIPBOOK_CALLS_PER_MINUTE
+    assert most_in_any_window(starts, 60.0) == FLIPBOOK_CALLS_PER_MINUTE
 
 
 async def _release(scheduler: SchedulerLease) -> None:
@@ -503,8 +492,8 @@ async def test_people_and_polls_go_before_the_history_import(
     )
     assert len(history) >= 10
     starts = calls.times()
-    assert _most_in_any_window(starts, 60.0) == CALLS_PER_MINUTE
-    assert _most_in_any_window(starts, 1.0) == 2
+    assert most_in_any_window(starts, 60.0) == CALLS_PER_MINUTE
+    assert most_in_any_window(starts, 1.0) == 2
     await _release(scheduler)
 
 
@@ -681,8 +670,8 @@ async def test_rate_limit_error_lowers_the_rate_for_ten_minutes(
     assert calls.offsets()["throttled0"] == pytest.approx(1.0, abs=0.002)
     await _advance_to(hass, freezer, calls.t0 + 590)
     assert calls.order == throttled
-    assert _most_in_any_window(calls.times(), 60.0) == 10
-    assert _most_in_any_window(calls.times(), 1.0) == 2
+    assert most_in_any_window(calls.times(), 60.0) == 10
+    assert most_in_any_window(calls.times(), 1.0) == 2
 
     assert scheduler.stats.calls_per_minute == 10
     await _advance_to(hass, freezer, calls.t0 + 600.1)
@@ -1040,7 +1029,7 @@ async def test_client_paces_every_page_of_a_listing(
         ("collection.getList", str(first)) for first in range(0, 300, 50)
     ]
     times = [arrived for *_, arrived in arrivals]
-    assert _most_in_any_window(times, 1.0) == 2
+    assert most_in_any_window(times, 1.0) == 2
     assert [round(arrived - t0, 2) for arrived in times] == [
         0.0,
         0.0,

@@ -49,6 +49,7 @@ from . import (
     set_mode,
     setup_integration,
 )
+from .call_windows import most_in_any_window
 from .const import API_KEY, API_SECRET
 from .fake_flipsnack import FakeApiError, FakeFigures, FakeFlipsnack, FakeMode
 
@@ -841,18 +842,10 @@ async def test_script_loop_over_many_flipbooks_is_paced(
     ]
     assert _actions(flipbooks) == [LIST] + [STATS] * 30
     assert len(started) == 31
-    assert _most_in_window(started, 1.0) <= CALLS_PER_SECOND
-    assert _most_in_window(started, 60.0) <= CALLS_PER_MINUTE
+    assert most_in_any_window(started, 1.0) <= CALLS_PER_SECOND
+    assert most_in_any_window(started, 60.0) <= CALLS_PER_MINUTE
     # Twenty calls a minute: the last one starts after the first minute.
     assert started[-1] - started[0] > 60
-
-
-def _most_in_window(starts: list[float], window: float) -> int:
-    """Return how many starts the busiest window of this length holds."""
-    return max(
-        sum(1 for other in starts if start <= other < start + window)
-        for start in starts
-    )
 
 
 def test_texts_describe_the_action() -> None:

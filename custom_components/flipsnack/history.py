@@ -57,8 +57,9 @@ BAD_ANSWER_RETRY: Final = 900.0
 ERROR_RETRY: Final = 300.0
 # With nothing to fetch, the import looks again after at most this long.
 IDLE_WAIT: Final = 3600.0
-# The all-tracked rows are rewritten whole, at most this often while days come in: each
-# rewrite is a row per day and figure, most of what the recorder would get otherwise.
+# The all-tracked rows are rewritten at most this often while days come in: during a
+# backfill each rewrite is a row per day and figure from the day fetched on, most of what
+# the recorder would get otherwise.
 ALL_TRACKED_EVERY: Final = 600.0
 # Progress is written this long after it changed: an SD card is not worn by every day
 # imported, and a lost write costs only calls, since the recorder keeps the rows.
@@ -105,7 +106,8 @@ class HistoryImporter:
         # The listing the import last looked at: a new one may bring flipbooks to import.
         self._listed_at: datetime | None = None
         self._importing = False
-        self._all_tracked_due = False
+        # The oldest day whose all-tracked sum changed since the rows were last written.
+        self._all_tracked_from: date | None = None
         self._all_tracked_written_at = 0.0
         # Whether the task waits for time to pass, not for a call: tests move the clock.
         self.sleeping = False
@@ -201,7 +203,7 @@ class HistoryImporter:
         for flipbook_hash in [h for h in self.state.flipbooks if h not in tracked]:
             # Untracked: its rows stay, and the all-tracked sums go on without it.
             del self.state.flipbooks[flipbook_hash]
-            self._all_tracked_due = True
+            self._all_tracked_from = date.min
         if self.state.end_date is None:
             if now < self._probe_at:
                 return self._probe_at - now
@@ -241,6 +243,8 @@ class HistoryImporter:
     def _idle(self, today: date, now: float) -> float:
         """Finish an import that has nothing left, and say when to look again."""
         self._write_all_tracked()
+        if self.state.forget_days_before(today - timedelta(days=self.days)):
+            self._save()
         if self._importing and not self.backfilling:
             self._importing = False
             LOGGER.info("The daily figures of the tracked flipbooks are imported")
@@ -337,7 +341,7 @@ class HistoryImporter:
                 names=self._names,
                 rows=rows,
             )
-            self._all_tracked_due = True
+            self._all_tracked_from = min(self._all_tracked_from or date.max, work.day)
             if now - self._all_tracked_written_at >= ALL_TRACKED_EVERY:
                 self._write_all_tracked()
         self._save()
@@ -350,10 +354,14 @@ class HistoryImporter:
         return result
 
     def _write_all_tracked(self) -> None:
-        """Rewrite the all-tracked rows: each day's figures of the tracked flipbooks."""
-        if not self._all_tracked_due:
+        """Rewrite the all-tracked rows from the oldest day whose sum changed.
+
+        The rows before it hold the same sums already: after the import, writing only
+        the last days keeps the recorder from rewriting the whole window every time.
+        """
+        if (changed_from := self._all_tracked_from) is None:
             return
-        self._all_tracked_due = False
+        self._all_tracked_from = None
         self._all_tracked_written_at = self._hass.loop.time()
         write_rows(
             self._hass,
@@ -361,7 +369,11 @@ class HistoryImporter:
             key=ALL_TRACKED,
             title=self._names[ALL_TRACKED],
             names=self._names,
-            rows=all_tracked_rows(self.state.flipbooks.values()),
+            rows=[
+                (day, sums)
+                for day, sums in all_tracked_rows(self.state.flipbooks.values())
+                if day >= changed_from
+            ],
         )
 
     def _save(self) -> None:

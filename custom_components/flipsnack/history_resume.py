@@ -54,4 +54,7 @@ async def async_resume(
                 before_oldest=NO_FIGURES,
                 final_day=day,
                 final_sums=sums,
+                # The all-tracked sums go on from the recorder's, not from zero.
+                earlier_sums=sums,
+                earlier_until=day,
             )

@@ -43,7 +43,12 @@ class FlipbookHistory:
         final_day: The newest day fetched when it was final.
         final_sums: The sum of the rows up to final_day.
         recent_ages: The days after final_day fetched so far, with their age then.
-        daily: The figures of every day fetched, for the all-tracked sums.
+        daily: The figures of the days fetched within the window, for the
+            all-tracked sums and the most viewed flipbook.
+        earlier_sums: The sum of the days up to earlier_until that daily no longer
+            holds: those that left the window, or those the recorder had when the
+            store was lost.
+        earlier_until: The newest day earlier_sums counts.
     """
 
     first_day: date
@@ -53,6 +58,8 @@ class FlipbookHistory:
     final_sums: Figures
     recent_ages: dict[date, int] = field(default_factory=dict)
     daily: dict[date, Figures] = field(default_factory=dict)
+    earlier_sums: Figures = NO_FIGURES
+    earlier_until: date = date.min
 
     @classmethod
     def anchored(cls, first_day: date, anchor_day: date, total: Figures) -> Self:
@@ -133,6 +140,24 @@ class HistoryState:
             shares.append(min(1.0, max(0.0, done / span)))
         return 100.0 if not shares else round(100 * sum(shares) / len(shares), 1)
 
+    def forget_days_before(self, day: date) -> bool:
+        """Keep the daily figures of the days from day on; return whether any left.
+
+        Their sums stay in each flipbook's earlier_sums, so the all-tracked rows from day
+        on are the same and the store stays the size of the window. Only once every
+        flipbook is backfilled: a day still to come older than day would have no
+        all-tracked row of its own.
+        """
+        if any(not item.backfilled for item in self.flipbooks.values()):
+            return False
+        forgot = False
+        for item in self.flipbooks.values():
+            for old_day in [d for d in item.daily if d < day]:
+                item.earlier_sums = add(item.earlier_sums, item.daily.pop(old_day))
+                item.earlier_until = max(item.earlier_until, old_day)
+                forgot = True
+        return forgot
+
     def backfilling(self, tracked: Iterable[str]) -> bool:
         """Whether one of the tracked flipbooks still lacks days of its window."""
         return any(
@@ -146,18 +171,23 @@ def all_tracked_rows(
 ) -> list[tuple[date, Figures]]:
     """Return the rows (day and sum) of all flipbooks together, from their days alone.
 
-    The whole series is made again each time, so a flipbook that leaves takes its
-    figures out of every day's sum.
+    The series is made again each time, so a flipbook that leaves takes its figures out
+    of every day's sum. It starts after the newest day a flipbook holds only in its
+    earlier sums: a row before it would lack that flipbook's figures of the day.
     """
     totals: dict[date, Figures] = {}
+    sums = NO_FIGURES
+    first_row = date.min
     for item in flipbooks:
+        sums = add(sums, item.earlier_sums)
+        first_row = max(first_row, item.earlier_until)
         for day, figures in item.daily.items():
             totals[day] = add(totals.get(day, NO_FIGURES), figures)
-    sums = NO_FIGURES
     rows = []
     for day in sorted(totals):
         sums = add(sums, totals[day])
-        rows.append((day, sums))
+        if day > first_row:
+            rows.append((day, sums))
     return rows
 
 
@@ -202,6 +232,8 @@ def state_to_store(state: HistoryState) -> dict[str, Any]:
                     day.isoformat(): _figures_out(figures)
                     for day, figures in item.daily.items()
                 },
+                "earlier_sums": _figures_out(item.earlier_sums),
+                "earlier_until": item.earlier_until.isoformat(),
             }
             for flipbook_hash, item in state.flipbooks.items()
         },
@@ -233,6 +265,13 @@ def state_from_store(stored: dict[str, Any] | None) -> HistoryState:
                     date.fromisoformat(day): _figures_in(values)
                     for day, values in item["daily"].items()
                 },
+                # A store of an earlier version kept every day in daily.
+                earlier_sums=_figures_in(
+                    item.get("earlier_sums", _figures_out(NO_FIGURES))
+                ),
+                earlier_until=date.fromisoformat(
+                    item.get("earlier_until", date.min.isoformat())
+                ),
             )
     except KeyError, TypeError, ValueError, AttributeError:
         LOGGER.warning(

@@ -3,9 +3,9 @@
 A fresh demo account (the same flipbooks and figures every time; only the dates follow
 the calendar) next to a throwaway Home Assistant, walked through as in the README: the
 add-integration form with a wrong secret, the account's device, the README's dashboard,
-the flipbook options and a flipbook's device, and the lead form URL. The dashboard's
-history is imported: the demo's daily views become long-term statistics through the
-WebSocket command recorder/import_statistics, since a fresh Home Assistant has none.
+the flipbook options and a flipbook's device, the lead form URL, and last the history:
+two flipbooks tracked with 90 days of history, which the integration imports at its own
+pace (some ten minutes), for the README's dashboard and its history graphs.
 """
 
 import argparse
@@ -17,6 +17,7 @@ import sys
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
+from scripts.check_history import turn_on_history, wait_for_complete_import
 from scripts.harness import (
     ACCOUNT_VIEWS,
     ROOT,
@@ -33,13 +34,14 @@ from tests.browser.ui import (
     create_dashboard,
     entity_row,
     find_chromium,
-    import_daily_history,
     log_in,
     open_add_integration_form,
     open_dashboard,
     open_device,
     open_options,
     readme_dashboard,
+    readme_yaml,
+    statistics_graph_bars,
     submit_credentials,
 )
 
@@ -48,6 +50,10 @@ WORKDIR = ROOT / "browser-artifacts" / "screenshots"
 MAX_BYTES = 200_000
 # The flipbook whose device the README shows: the demo's most read one.
 FLIPBOOK = "Spring/Summer Catalogue 2026"
+# The flipbooks whose history the README's graphs show, the first by itself.
+HISTORY_FLIPBOOKS = (FLIPBOOK, "Autumn/Winter Catalogue 2025")
+HISTORY_DAYS = 90
+HISTORY_DASHBOARD = "dashboard-history"
 EXTERNAL_URL = "https://ha.example.com"
 
 
@@ -124,24 +130,6 @@ def device(page: Page, sandbox: Sandbox, out: Path) -> None:
     save(page, out / "device.png")
 
 
-def dashboard(page: Page, sandbox: Sandbox, out: Path) -> None:
-    """The README's dashboard, with the demo's daily views as its history."""
-    daily: dict[str, int] = {}
-    for flipbook in sandbox.demo_flipbooks().values():
-        for day, figures in flipbook["daily"].items():
-            daily[day] = daily.get(day, 0) + figures["views"]
-    views = sandbox.demo_account()["stats"]["views"]
-    import_daily_history(page, ACCOUNT_VIEWS, daily, views)
-    config = readme_dashboard()
-    create_dashboard(page, README_DASHBOARD, "Flipsnack", config)
-    open_dashboard(page, f"/{README_DASHBOARD}/{config['views'][0]['path']}")
-    chart = page.locator("hui-statistics-graph-card")
-    expect(chart.locator("canvas").first).to_be_visible()
-    # The chart draws its bars after the statistics arrive; give it a moment.
-    page.wait_for_timeout(2000)
-    save(page, out / "dashboard.png")
-
-
 def flipbooks(page: Page, sandbox: Sandbox, out: Path) -> None:
     """The flipbook options, and the device of one flipbook."""
     dialog = open_options(page, "Flipbooks with their own statistics")
@@ -172,12 +160,48 @@ def lead_forms(page: Page, sandbox: Sandbox, out: Path) -> None:
     expect(dialog).to_be_hidden()
 
 
+def history(page: Page, sandbox: Sandbox, out: Path) -> None:
+    """Two flipbooks' 90 days of history: the README's dashboard and history graphs.
+
+    The statistics are the integration's own import, as a user who turns history on
+    gets them.
+    """
+    hashes = [sandbox.demo_flipbooks()[title]["hash"] for title in HISTORY_FLIPBOOKS]
+    sandbox.set_options("flipbooks", ({"tracking": "chosen"}, {"flipbooks": hashes}))
+    (entry,) = sandbox.entries()
+    turn_on_history(sandbox, entry["entry_id"], len(hashes), HISTORY_DAYS)
+    wait_for_complete_import(sandbox, len(hashes) * (HISTORY_DAYS + 1))
+
+    config = readme_dashboard(entry["entry_id"])
+    create_dashboard(page, README_DASHBOARD, "Flipsnack", config)
+    open_dashboard(page, f"/{README_DASHBOARD}/{config['views'][0]['path']}")
+    statistics_graph_bars(page, 30)
+    # The chart draws its bars a moment after its data arrives.
+    page.wait_for_timeout(2000)
+    save(page, out / "dashboard.png")
+
+    graphs = readme_yaml(
+        "### Dashboard example: daily views of a flipbook", entry["entry_id"], hashes[0]
+    )
+    create_dashboard(
+        page,
+        HISTORY_DASHBOARD,
+        "History",
+        {"views": [{"path": "views", "panel": False, "cards": [graphs]}]},
+    )
+    open_dashboard(page, f"/{HISTORY_DASHBOARD}/views")
+    statistics_graph_bars(page, HISTORY_DAYS)
+    # The weekly graph's data comes beside the daily one's; both draw a moment later.
+    page.wait_for_timeout(2000)
+    save(page, out / "history.png", page.locator("hui-vertical-stack-card"))
+
+
 STEPS: tuple[Callable[[Page, Sandbox, Path], None], ...] = (
     add_integration,
     device,
-    dashboard,
     flipbooks,
     lead_forms,
+    history,
 )
 
 

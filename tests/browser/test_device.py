@@ -60,12 +60,11 @@ def test_more_info_shows_time_spent_in_hours_and_minutes(
     expect(dialog.get_by_text(shown_duration(seconds), exact=True)).to_be_visible()
 
 
-@pytest.mark.usefixtures("entry")
 def test_readme_dashboard_names_its_rows_and_shows_the_figures(
-    page: Page, sandbox: Sandbox
+    page: Page, sandbox: Sandbox, entry: dict[str, Any]
 ) -> None:
     """The README's dashboard works as pasted, and its rows carry short names."""
-    config = readme_dashboard()
+    config = readme_dashboard(entry["entry_id"])
     create_dashboard(page, README_DASHBOARD, "Flipsnack", config)
     open_dashboard(page, f"/{README_DASHBOARD}/{config['views'][0]['path']}")
 

@@ -11,6 +11,7 @@ import math
 import os
 import re
 import shutil
+import time
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError, Locator, Page, expect
@@ -29,6 +30,11 @@ STRINGS = json.loads(
 # The entity rows of the device page's cards and of entities cards.
 ENTITY_ROWS = "hui-sensor-entity-row, hui-event-entity-row, hui-simple-entity-row"
 README_DASHBOARD = "dashboard-flipsnack"
+# The example entry id and flipbook hash of the README's statistic ids.
+README_ENTRY = "01jexampleentry"
+README_FLIPBOOK = "spring_catalog_hash"
+# How long a statistics graph may take to draw what the recorder has, in seconds.
+CHART_TIMEOUT = 20.0
 
 # The frontend keeps its connection to Home Assistant on the <home-assistant> element;
 # the tests use it as the frontend's own code does, to call the WebSocket API.
@@ -181,13 +187,25 @@ def expect_state(row: Locator, name: str, shown: str) -> None:
     expect(row).to_match_aria_snapshot(f"- text: {json.dumps(f'{name} {shown}')}")
 
 
-def readme_dashboard() -> dict[str, Any]:
-    """Return the dashboard of the README's Dashboard example."""
+def readme_yaml(heading: str, entry_id: str, flipbook_hash: str = "") -> dict[str, Any]:
+    """Return the first YAML example under a README heading, with this entry's ids.
+
+    The README's statistic ids hold an example entry's id and flipbook hash, which a
+    reader replaces with their own, as this does.
+    """
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n### Dashboard\n", 1)[1]
+    section = readme.split(f"\n{heading}\n", 1)[1]
     block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
-    dashboard: dict[str, Any] = yaml.safe_load(block)
-    return dashboard
+    block = block.replace(README_ENTRY, entry_id.lower())
+    if flipbook_hash:
+        block = block.replace(README_FLIPBOOK, flipbook_hash.lower())
+    example: dict[str, Any] = yaml.safe_load(block)
+    return example
+
+
+def readme_dashboard(entry_id: str) -> dict[str, Any]:
+    """Return the dashboard of the README's Dashboard example, for this entry."""
+    return readme_yaml("### Dashboard", entry_id)
 
 
 def create_dashboard(
@@ -227,42 +245,27 @@ def open_dashboard(page: Page, path: str) -> None:
         page.goto(path)
 
 
-def import_daily_history(
-    page: Page, statistic_id: str, daily: dict[str, int], total: int
-) -> None:
-    """Give a sensor the long-term statistics of these daily figures.
+def statistics_graph_bars(page: Page, bars: int) -> dict[str, dict[str, float]]:
+    """Return the bars the first statistics graph card draws: by series, by UTC date.
 
-    The statistics graph's daily change needs a day of history before its first bar,
-    which a fresh Home Assistant has not. The hourly statistics imported here end each
-    day with the sum so far, up to the last full hour, whose sum is today's total.
-
-    Args:
-        page: A page with the frontend.
-        statistic_id: The sensor's entity id.
-        daily: The figure of each UTC day (ISO dates); today's is left out.
-        total: The sensor's figure now.
+    Read from the chart's own series (ha-chart-base's data), which echarts draws on the
+    canvas: each bar is [start in ms, value, start, end]. Waits until one series has
+    this many bars, since the card draws what it has while the statistics arrive.
     """
-    today = datetime.now(UTC).date().isoformat()
-    days = sorted(day for day in daily if day < today)
-    stats = []
-    running = total - sum(daily[day] for day in days)
-    for day in days:
-        running += daily[day]
-        start = f"{day}T23:00:00+00:00"
-        stats.append({"start": start, "state": running, "sum": running})
-    call_ws(
-        page,
-        {
-            "type": "recorder/import_statistics",
-            "metadata": {
-                "statistic_id": statistic_id,
-                "source": "recorder",
-                "name": None,
-                "has_sum": True,
-                "mean_type": 0,
-                "unit_class": None,
-                "unit_of_measurement": None,
-            },
-            "stats": stats,
-        },
-    )
+    chart = page.locator("hui-statistics-graph-card ha-chart-base").first
+    expect(chart.locator("canvas").first).to_be_visible()
+    deadline = time.monotonic() + CHART_TIMEOUT
+    while True:
+        series: list[dict[str, Any]] = chart.evaluate("chart => chart.data ?? []")
+        drawn = {
+            line["id"]: {
+                datetime.fromtimestamp(bar[0] / 1000, UTC).date().isoformat(): bar[1]
+                for bar in line["data"]
+            }
+            for line in series
+        }
+        if any(len(days) >= bars for days in drawn.values()):
+            return drawn
+        if time.monotonic() > deadline:
+            return drawn
+        page.wait_for_timeout(500)
