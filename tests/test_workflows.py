@@ -1,4 +1,4 @@
-"""The GitHub workflows run what .ci/run runs.
+"""The GitHub workflows run what .ci/run runs, and release what HACS installs.
 
 CONTRIBUTING.md and the README say CI runs what .ci/run runs; these tests hold the workflows
 in .github/workflows/ to it, command by command.
@@ -6,6 +6,7 @@ in .github/workflows/ to it, command by command.
 
 from pathlib import Path
 import re
+import shlex
 from typing import Any
 
 import pytest
@@ -148,6 +149,54 @@ def test_monthly_matrix_of_releases() -> None:
     tests = by_condition["matrix.phcc != ''"].split()
     assert tests == ["scripts/setup", "--floor", "scripts/test", "--floor"]
     assert by_condition["matrix.phcc == ''"] == "scripts/develop --newest --check"
+
+
+def _release_steps() -> list[str]:
+    return _run_lines(_workflow("release.yml"))["release"]
+
+
+def test_release_runs_on_version_tags_only() -> None:
+    """release.yml runs on v*.*.* tags, and may write the release."""
+    workflow = _workflow("release.yml")
+    on = _on(workflow)
+    assert set(on) == {"push"}
+    assert on["push"] == {"tags": ["v*.*.*"]}
+    assert workflow["permissions"] == {"contents": "write"}
+
+
+def test_release_checks_stamps_zips_and_attaches_in_that_order() -> None:
+    """The tag is checked before anything is made, and the zip attached last."""
+    lines = _release_steps()
+    order = [
+        next(index for index, line in enumerate(lines) if line.startswith(prefix))
+        for prefix in (
+            'python scripts/release.py check "$GITHUB_REF_NAME"',
+            'python scripts/release.py stamp "${GITHUB_REF_NAME#v}"',
+            "python scripts/release.py zip ",
+            "gh release ",
+        )
+    ]
+    assert order == sorted(order)
+
+
+def release_zip_name() -> str:
+    """Return the name of the zip the release workflow makes."""
+    (line,) = [
+        line
+        for line in _release_steps()
+        if line.startswith("python scripts/release.py zip ")
+    ]
+    return shlex.split(line)[-1]
+
+
+def test_release_attaches_the_zip_it_makes() -> None:
+    """The file given to gh release is the zip made."""
+    name = release_zip_name()
+    attaching = [line for line in _release_steps() if line.startswith("gh release")]
+    assert attaching
+    for line in attaching:
+        if " upload " in line or " create " in line:
+            assert name in shlex.split(line), line
 
 
 @pytest.mark.parametrize(
