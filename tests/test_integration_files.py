@@ -34,6 +34,8 @@ from custom_components.flipsnack.webhook_url import (
     TRANSIENT_PROBLEMS,
     UrlProblem,
 )
+from scripts.release import newest_dated_version
+from tests.test_workflows import release_zip_name
 
 ROOT = Path(__file__).parent.parent
 INTEGRATION = ROOT / "custom_components" / "flipsnack"
@@ -185,12 +187,53 @@ def test_manifest() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", manifest["version"])
 
 
+def test_manifest_version_is_the_changelogs_newest_release() -> None:
+    """The manifest's version is the newest dated section of CHANGELOG.md, if there is one.
+
+    The release workflow stamps the tag's version into the zip's manifest and refuses a tag
+    that is not the newest dated section; the manifest in git says the same, so that an
+    install by hand from the repository names the release it is. Before the first dated
+    section, any version passes (test_manifest checks its form).
+    """
+    manifest = _load(INTEGRATION / "manifest.json")
+    newest = newest_dated_version((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"))
+    if newest is not None:
+        assert manifest["version"] == newest
+
+
+def test_changelog_sections() -> None:
+    """One [Unreleased] at most; dated sections, newest first, each version once."""
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.*)$", changelog, re.MULTILINE)
+    assert headings
+    assert headings.count("[Unreleased]") <= 1
+    dated = [heading for heading in headings if heading != "[Unreleased]"]
+    versions = []
+    for heading in dated:
+        match = re.fullmatch(r"\[(\d+)\.(\d+)\.(\d+)\] - (\d{4}-\d{2}-\d{2})", heading)
+        assert match, (
+            f"## {heading}: neither [Unreleased] first nor [X.Y.Z] - YYYY-MM-DD"
+        )
+        versions.append(tuple(int(part) for part in match.groups()[:3]))
+        datetime.strptime(match.group(4), "%Y-%m-%d")  # noqa: DTZ007 (a date, no time)
+    assert versions == sorted(versions, reverse=True)
+    assert len(set(versions)) == len(versions)
+
+
 def test_hacs_json() -> None:
     """hacs.json only has keys HACS accepts and declares a minimum HA version."""
     hacs = _load(ROOT / "hacs.json")
     assert set(hacs) <= HACS_KEYS
     assert hacs["name"] == "Flipsnack"
     assert re.fullmatch(r"\d{4}\.\d{1,2}\.\d+", hacs["homeassistant"])
+
+
+def test_hacs_installs_the_release_zip() -> None:
+    """HACS downloads the zip the release workflow attaches (hacs.json's filename)."""
+    hacs = _load(ROOT / "hacs.json")
+    assert hacs["zip_release"] is True
+    assert hacs["filename"] == release_zip_name()
+    assert hacs["filename"].endswith(".zip")
 
 
 @pytest.mark.parametrize(("name", "size"), [("icon.png", 256), ("icon@2x.png", 512)])
