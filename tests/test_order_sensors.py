@@ -10,6 +10,8 @@ from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import get_instance
+from homeassistant.components.recorder.statistics import statistics_during_period
 from homeassistant.components.sensor import (
     ATTR_STATE_CLASS,
     SensorDeviceClass,
@@ -18,10 +20,16 @@ from homeassistant.components.sensor import (
 from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, storage
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+    do_adhoc_statistics,
+    get_start_time,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
@@ -269,3 +277,37 @@ async def test_removing_the_entry_deletes_the_book_and_its_due_write(
     await _save(hass, freezer)
 
     assert store_writes(STORE_KEY) == 1
+
+
+@pytest.mark.usefixtures("recorder_mock", "flipsnack", "external_url")
+async def test_orders_and_revenue_have_long_term_statistics(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    orders_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The recorder compiles both sensors' sums: orders and revenue per period."""
+    freezer.move_to("2026-05-04T10:01:00+00:00")
+    await setup_integration(hass, orders_config_entry)
+    client = await hass_client_no_auth()
+    await post_json(client, ORDER)
+    await post_json(client, order_post("FS-2", ITEMS[:1], buyer=BUYER, currency="EUR"))
+    await async_wait_recording_done(hass)
+    freezer.move_to("2026-05-04T10:06:00+00:00")
+    start = get_start_time(dt_util.utcnow() - timedelta(minutes=5))
+    do_adhoc_statistics(hass, start=start)
+    await async_wait_recording_done(hass)
+
+    rows = await get_instance(hass).async_add_executor_job(
+        statistics_during_period,
+        hass,
+        start,
+        None,
+        {ORDERS_ID, EUR_ID},
+        "5minute",
+        None,
+        {"state", "sum"},
+    )
+    assert rows[ORDERS_ID][0]["state"] == 2
+    assert rows[EUR_ID][0]["state"] == 1097.0
+    assert "sum" in rows[EUR_ID][0]

@@ -323,6 +323,25 @@ async def test_order_automation_runs(
     ]
 
 
+def test_order_dashboard_shows_orders_per_day_and_revenue_per_week() -> None:
+    """The order dashboard graphs the change of each sensor's statistics per period."""
+    blocks = code_blocks(section(README, "### Order dashboard example"), "yaml")
+    assert len(blocks) == 1
+    cards = yaml.safe_load(blocks[0])["cards"]
+    assert [
+        (card["type"], card["period"], [row["entity"] for row in card["entities"]])
+        for card in cards
+    ] == [
+        ("statistics-graph", "day", [f"sensor.flipsnack_7832_{ORDERS_SENSOR.key}"]),
+        (
+            "statistics-graph",
+            "week",
+            [f"sensor.flipsnack_7832_{order_value_sensor('EUR').key}"],
+        ),
+    ]
+    assert all(card["stat_types"] == ["change"] for card in cards)
+
+
 async def test_statistics_script_runs_and_the_response_is_as_shown(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
