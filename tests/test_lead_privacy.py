@@ -17,11 +17,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     mock_restore_cache,
-    mock_restore_cache_with_extra_data,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from . import setup_integration
+from . import restore_last_event, setup_integration
 from .const import WEBHOOK_ID
 from .test_webhook import ENTITY_ID, FIELDS, LEAD, receiver_of
 
@@ -49,21 +48,8 @@ async def test_fields_are_not_restored_after_a_restart(
     hass: HomeAssistant, lead_forms_config_entry: MockConfigEntry
 ) -> None:
     """A restart brings back when and where the last lead came from, not its fields."""
-    mock_restore_cache_with_extra_data(
-        hass,
-        [
-            (
-                State(
-                    ENTITY_ID,
-                    LAST_FIRED,
-                    {"event_type": "contact_submitted", **STORED_ATTRIBUTES},
-                ),
-                {
-                    "last_event_type": "contact_submitted",
-                    "last_event_attributes": STORED_ATTRIBUTES,
-                },
-            )
-        ],
+    restore_last_event(
+        hass, ENTITY_ID, LAST_FIRED, "contact_submitted", STORED_ATTRIBUTES
     )
     await setup_integration(hass, lead_forms_config_entry)
 

@@ -17,7 +17,6 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    mock_restore_cache_with_extra_data,
 )
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -26,7 +25,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.flipsnack.webhook_orders import parse_order
 
-from . import setup_integration
+from . import restore_last_event, setup_integration
 from .const import WEBHOOK_ID
 from .test_orders import BUYER, ENTITY_ID, ORDER
 from .test_webhook import post_json, receiver_of
@@ -93,18 +92,7 @@ async def test_a_restart_restores_the_last_order_without_the_buyer(
         "currency": "EUR",
         "custom_fields": BUYER,
     }
-    mock_restore_cache_with_extra_data(
-        hass,
-        [
-            (
-                State(ENTITY_ID, LAST_FIRED, {"event_type": "order_submitted"}),
-                {
-                    "last_event_type": "order_submitted",
-                    "last_event_attributes": attributes,
-                },
-            )
-        ],
-    )
+    restore_last_event(hass, ENTITY_ID, LAST_FIRED, "order_submitted", attributes)
     await setup_integration(hass, orders_config_entry)
 
     state = hass.states.get(ENTITY_ID)

@@ -12,17 +12,23 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.webhook import async_generate_path
-from homeassistant.const import STATE_UNKNOWN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flipsnack.webhook_orders import ALL_REASONS, MAX_ITEMS
 
+from . import advance_time, setup_integration
 from .const import WEBHOOK_ID
-from .fake_flipsnack import FakeOrderItem, order_post
+from .fake_flipsnack import FakeFlipsnack, FakeMode, FakeOrderItem, order_post
 from .test_webhook import LEAD, LOGGER_NAME, our_records, post_json, receiver_of
 
 ENTITY_ID = "event.flipsnack_7832_order"
@@ -277,3 +283,38 @@ async def test_a_disabled_order_entity_fires_nothing_but_counts(
     state = hass.states.get(ORDERS_ID)
     assert state is not None
     assert state.state == "1"
+
+
+async def test_orders_posted_while_flipsnack_is_down_count_and_fire_once_set_up(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    external_url: str,
+    orders_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Orders don't wait for the statistics API: counted at once, fired when set up."""
+    events = async_capture_events(hass, EVENT_STATE_CHANGED)
+    flipsnack.mode = FakeMode.MAINTENANCE
+    await setup_integration(hass, orders_config_entry)
+    assert orders_config_entry.state is ConfigEntryState.SETUP_RETRY
+    client = await hass_client_no_auth()
+    await post_json(client, ORDER)
+    await post_json(client, ORDER)  # Flipsnack's retry, while nothing is set up
+    await post_json(client, _order(order_id="FS-1002"))
+
+    flipsnack.mode = FakeMode.NORMAL
+    await advance_time(hass, freezer, timedelta(minutes=5))
+
+    assert orders_config_entry.state is ConfigEntryState.LOADED
+    fired = [
+        event.data["new_state"].attributes["order_id"]
+        for event in events
+        if event.data["entity_id"] == ENTITY_ID
+        and event.data["new_state"] is not None
+        and "order_id" in event.data["new_state"].attributes
+    ]
+    assert fired == ["FS-1001", "FS-1002"]
+    state = hass.states.get(ORDERS_ID)
+    assert state is not None
+    assert state.state == "2"

@@ -3,7 +3,8 @@
 Flipsnack disables the webhook after five failed deliveries, any answer other than a quick
 2xx is a failure, and a post answered with 2xx is never sent again. The handler therefore
 answers every request with 200 at once and acts only on lead forms and orders, each while
-it is turned on in the options (webhook_posts.py and webhook_orders.py read them). The URL (webhook_url.py) is the only secret, so it, like the lead's fields, never
+it is turned on in the options (webhook_posts.py and webhook_orders.py read them). The
+URL (webhook_url.py) is the only secret, so it, like a lead's fields or a buyer's, never
 goes into a log message, diagnostics or an exception that leaves the handler: Home
 Assistant would log such an exception with the webhook id.
 
