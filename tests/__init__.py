@@ -7,7 +7,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import storage
+from homeassistant.helpers import restore_state, storage
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -127,6 +127,16 @@ def restore_last_event(
             )
         ],
     )
+
+
+def stored_event_data(hass: HomeAssistant, entity_id: str) -> dict[str, Any]:
+    """Return the event data an event entity hands to the restore cache now."""
+    stored = {
+        stored.state.entity_id: stored
+        for stored in restore_state.async_get(hass).async_get_stored_states()
+    }[entity_id]
+    assert stored.extra_data is not None
+    return stored.extra_data.as_dict()
 
 
 def store_writes(key: str) -> int:

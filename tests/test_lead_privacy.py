@@ -12,7 +12,6 @@ from aiohttp.test_utils import TestClient
 from homeassistant.components.webhook import async_generate_path
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import restore_state
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -20,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from . import restore_last_event, setup_integration
+from . import restore_last_event, setup_integration, stored_event_data
 from .const import WEBHOOK_ID
 from .test_webhook import ENTITY_ID, FIELDS, LEAD, receiver_of
 
@@ -84,12 +83,7 @@ async def test_restore_data_holds_no_fields(
     response = await client.post(PATH, json=LEAD)
     assert response.status == 200
 
-    stored = {
-        stored.state.entity_id: stored
-        for stored in restore_state.async_get(hass).async_get_stored_states()
-    }[ENTITY_ID]
-    assert stored.extra_data is not None
-    extra = stored.extra_data.as_dict()
+    extra = stored_event_data(hass, ENTITY_ID)
     assert extra["last_event_type"] == "contact_submitted"
     assert extra["last_event_attributes"]["flipbook_title"] == "Spring catalog 2026"
     assert "fields" not in extra["last_event_attributes"]

@@ -12,7 +12,6 @@ import logging
 from aiohttp.test_utils import TestClient
 from homeassistant.components.recorder.history import get_significant_states
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import restore_state
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -25,7 +24,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.flipsnack.webhook_orders import parse_order
 
-from . import restore_last_event, setup_integration
+from . import restore_last_event, setup_integration, stored_event_data
 from .const import WEBHOOK_ID
 from .test_orders import BUYER, ENTITY_ID, ORDER
 from .test_webhook import post_json, receiver_of
@@ -67,12 +66,7 @@ async def test_restore_data_holds_no_custom_fields(
     """What the entity hands to the restore cache has the order, not the buyer."""
     await post_json(orders_client, ORDER)
 
-    stored = {
-        stored.state.entity_id: stored
-        for stored in restore_state.async_get(hass).async_get_stored_states()
-    }[ENTITY_ID]
-    assert stored.extra_data is not None
-    extra = stored.extra_data.as_dict()
+    extra = stored_event_data(hass, ENTITY_ID)
     assert extra["last_event_type"] == "order_submitted"
     assert extra["last_event_attributes"]["order_id"] == "FS-1001"
     assert "custom_fields" not in extra["last_event_attributes"]
