@@ -17,11 +17,13 @@ a few developer controls answer JSON with the account's credentials and totals:
                               Assistant's re-authentication can be shown
     POST /demo/grow           adds a minute's worth of readers at once
 
-Lead forms cannot come from the demo API, since Flipsnack pushes them to a webhook; a
-command posts one, as Flipsnack would, to the URL that Home Assistant's Lead forms options
-show (Home Assistant must run in demo mode to show a plain-HTTP one, as scripts/develop does):
+Lead forms and orders cannot come from the demo API, since Flipsnack pushes them to a
+webhook; a command posts one, as Flipsnack would, to the URL that Home Assistant's Lead
+forms and orders options show (Home Assistant must run in demo mode to show a plain-HTTP
+one, as scripts/develop does):
 
     python -m scripts.demo_flipsnack send-lead URL [--flipbook HASH]
+    python -m scripts.demo_flipsnack send-order URL [--unpriced]
 """
 
 import argparse
@@ -42,7 +44,14 @@ from typing import Any, Final
 import aiohttp
 from aiohttp import web
 
-from tests.fake_flipsnack import FakeAccount, FakeFigures, FakeFlipbook, FakeFlipsnack
+from tests.fake_flipsnack import (
+    FakeAccount,
+    FakeFigures,
+    FakeFlipbook,
+    FakeFlipsnack,
+    FakeOrderItem,
+    order_post,
+)
 
 DEMO_API_KEY: Final = "DEMO-KEY-7832"
 FIRST_API_SECRET: Final = "DEMO-SECRET-1"  # noqa: S105 - the demo's published secret
@@ -228,6 +237,20 @@ LEAD_READERS: Final[tuple[Mapping[str, str], ...]] = (
         "Phone": "+1 202 555 0187",
         "Message": "I'd like a call about furnishing our new office.",
     },
+)
+# What buyers order from the shoppable catalogs: priced products in euros, and free
+# samples from a catalog without prices.
+ORDER_PRODUCTS: Final = (
+    FakeOrderItem(sku="LUND-SOFA-3", name="Lund 3-seat sofa, sand", price=1249.0),
+    FakeOrderItem(sku="OAK-CHAIR-2", name="Oak dining chair", quantity=4, price=189.5),
+    FakeOrderItem(sku="ASH-TABLE-180", name="Ash dining table 180 cm", price=899.0),
+    FakeOrderItem(sku="LINEN-THROW", name="Linen throw, moss", quantity=2, price=59.9),
+    FakeOrderItem(sku="TERRA-POT-L", name="Terracotta planter, large", price=74.0),
+)
+SAMPLE_PRODUCTS: Final = (
+    FakeOrderItem(sku="SWATCH-BOUCLE", name="Fabric swatch, bouclé"),
+    FakeOrderItem(sku="SWATCH-LINEN", name="Fabric swatch, linen", quantity=3),
+    FakeOrderItem(sku="FINISH-OAK", name="Wood finish sample, oak"),
 )
 SEND_TIMEOUT: Final = 10.0  # seconds
 
@@ -708,8 +731,8 @@ def sample_lead(
     }
 
 
-async def post_lead(url: str, lead: dict[str, Any]) -> int:
-    """Post a lead as JSON to url and return the HTTP status of the answer.
+async def post_to_webhook(url: str, post: dict[str, Any]) -> int:
+    """Post a lead form or an order as JSON to url and return the HTTP status.
 
     Raises:
         DemoError: Nothing answered, or the URL is not one to post to.
@@ -718,13 +741,25 @@ async def post_lead(url: str, lead: dict[str, Any]) -> int:
     try:
         async with (
             aiohttp.ClientSession(timeout=timeout) as session,
-            session.post(url, json=lead) as response,
+            session.post(url, json=post) as response,
         ):
             return response.status
     except (aiohttp.ClientError, TimeoutError) as err:
         raise DemoError(
             f"cannot post to {url}: {str(err) or type(err).__name__}"
         ) from err
+
+
+def _send(url: str, post: dict[str, Any], what: str) -> None:
+    """Post to url, print what was posted and the answer; fail unless it is success.
+
+    Raises:
+        DemoError: The post failed, or Home Assistant did not answer with success.
+    """
+    status = asyncio.run(post_to_webhook(url, post))
+    say(f"{what}; Home Assistant answered HTTP {status}")
+    if not HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
+        raise DemoError(f"Home Assistant answered HTTP {status}, not success")
 
 
 def send_lead(
@@ -744,13 +779,64 @@ def send_lead(
         )
     reader = rng.choice(LEAD_READERS)
     lead = sample_lead(flipbook, reader, datetime.now(UTC))
-    status = asyncio.run(post_lead(url, lead))
-    say(
+    _send(
+        url,
+        lead,
         f'send-lead: posted a lead from {reader["Name"]} in "{flipbook.title}"'
-        f" ({flipbook.hash}); Home Assistant answered HTTP {status}"
+        f" ({flipbook.hash})",
     )
-    if not HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
-        raise DemoError(f"Home Assistant answered HTTP {status}, not success")
+
+
+def sample_order(
+    order_id: str, now: datetime, *, priced: bool, rng: random.Random
+) -> dict[str, Any]:
+    """Return a made-up order as Flipsnack posts it to the workspace's webhook.
+
+    Priced: one to three of ORDER_PRODUCTS in euros, with their total. Unpriced: free
+    samples from a catalog without prices, which Flipsnack posts without a total and
+    without a currency. The buyer is one of the made-up readers, with an address.
+    """
+    reader = rng.choice(LEAD_READERS)
+    buyer = {
+        "Name": reader["Name"],
+        "Email": reader["Email"],
+        "Phone": reader["Phone"],
+        "Address": "1 Example Street, Springfield",
+    }
+    products = ORDER_PRODUCTS if priced else SAMPLE_PRODUCTS
+    items = rng.sample(products, rng.randint(1, 3))
+    return order_post(
+        order_id,
+        items,
+        buyer=buyer,
+        currency="EUR" if priced else None,
+        submitted_at=now,
+    )
+
+
+def send_order(
+    url: str, *, priced: bool = True, rng: random.Random | None = None
+) -> None:
+    """Post a made-up order, priced or not, and print the answer.
+
+    Raises:
+        DemoError: The post failed, or Home Assistant did not answer with success.
+    """
+    rng = rng or random.Random()  # noqa: S311 - made-up orders
+    now = datetime.now(UTC)
+    order_id = f"DEMO-{now:%Y%m%d-%H%M%S}-{rng.randint(100, 999)}"
+    order = sample_order(order_id, now, priced=priced, rng=rng)
+    total = (
+        f"{order['total_price']:.2f} {order['currency']}"
+        if "total_price" in order
+        else "no prices"
+    )
+    _send(
+        url,
+        order,
+        f"send-order: posted order {order_id} of {len(order['items'])} items"
+        f" ({total}) from {order['custom_fields'][0]['field_value']}",
+    )
 
 
 def write_ready_file(path: Path, url: str) -> None:
@@ -812,6 +898,21 @@ def parse_args(argv: Iterable[str] | None = None) -> argparse.Namespace:
         metavar="HASH",
         help="the published flipbook the lead form is in (default: a random one)",
     )
+    order = commands.add_parser(
+        "send-order",
+        help="post a sample order to Home Assistant instead of serving",
+        description=(
+            "Post a made-up order from the demo's shoppable catalogs to the URL that"
+            " Home Assistant's Lead forms and orders options show, as Flipsnack would,"
+            " and print the HTTP status Home Assistant answers."
+        ),
+    )
+    order.add_argument("url", help="the webhook URL the options show")
+    order.add_argument(
+        "--unpriced",
+        action="store_true",
+        help="free samples from a catalog without prices: no total, no currency",
+    )
     return parser.parse_args(None if argv is None else list(argv))
 
 
@@ -842,6 +943,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     try:
         if args.command == "send-lead":
             send_lead(args.url, flipbook_hash=args.flipbook)
+        elif args.command == "send-order":
+            send_order(args.url, priced=not args.unpriced)
         else:
             asyncio.run(_main(args))
     except DemoError as err:

@@ -3,15 +3,17 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import storage
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import restore_state, storage
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
     get_scheduled_timer_handles,
+    mock_restore_cache_with_extra_data,
 )
 
 from . import cloud_stub
@@ -102,6 +104,39 @@ async def setup_and_list(
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await advance_time(hass, freezer, timedelta(seconds=5))
+
+
+def restore_last_event(
+    hass: HomeAssistant,
+    entity_id: str,
+    fired: str,
+    event_type: str,
+    attributes: dict[str, Any],
+) -> None:
+    """Make the restore cache hold an event entity's last event, as an older run left it.
+
+    Its state and its event data both have the attributes, as Home Assistant kept them
+    before the entities left some out.
+    """
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(entity_id, fired, {"event_type": event_type, **attributes}),
+                {"last_event_type": event_type, "last_event_attributes": attributes},
+            )
+        ],
+    )
+
+
+def stored_event_data(hass: HomeAssistant, entity_id: str) -> dict[str, Any]:
+    """Return the event data an event entity hands to the restore cache now."""
+    stored = {
+        stored.state.entity_id: stored
+        for stored in restore_state.async_get(hass).async_get_stored_states()
+    }[entity_id]
+    assert stored.extra_data is not None
+    return stored.extra_data.as_dict()
 
 
 def store_writes(key: str) -> int:

@@ -5,18 +5,21 @@ from typing import Any
 from unittest.mock import AsyncMock, patch
 
 import aiohttp
+from aiohttp.test_utils import TestClient
 from homeassistant.components import cloud
 from homeassistant.const import CONF_API_KEY, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.flipsnack.config_flow import account_unique_id
 from custom_components.flipsnack.const import (
     CONF_API_SECRET,
     CONF_LEAD_FORMS,
+    CONF_ORDERS,
     CONF_WEBHOOK_URL,
     DOMAIN,
 )
@@ -173,6 +176,39 @@ async def init_lead_forms(
     """Set up the test account with lead forms on, reachable at the external URL."""
     await setup_integration(hass, lead_forms_config_entry)
     return lead_forms_config_entry
+
+
+@pytest.fixture
+def orders_config_entry(lead_forms_config_entry: MockConfigEntry) -> MockConfigEntry:
+    """Return the test account's entry with orders on and lead forms off."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=lead_forms_config_entry.title,
+        unique_id=lead_forms_config_entry.unique_id,
+        data=dict(lead_forms_config_entry.data),
+        options={CONF_ORDERS: True},
+        entry_id=lead_forms_config_entry.entry_id,
+    )
+
+
+@pytest.fixture
+async def init_orders(
+    hass: HomeAssistant,
+    flipsnack: FakeFlipsnack,
+    external_url: str,
+    orders_config_entry: MockConfigEntry,
+) -> MockConfigEntry:
+    """Set up the test account with orders on, reachable at the external URL."""
+    await setup_integration(hass, orders_config_entry)
+    return orders_config_entry
+
+
+@pytest.fixture
+async def orders_client(
+    hass_client_no_auth: ClientSessionGenerator, init_orders: MockConfigEntry
+) -> TestClient:
+    """Return a client posting to the webhook of a loaded entry with orders on."""
+    return await hass_client_no_auth()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum, auto
 import hashlib
 import itertools
@@ -38,6 +38,66 @@ FLIPBOOK_STATUSES = ("public", "unlisted", "editable")
 FIGURES_DAY = date(2026, 1, 15)
 
 HTML_PAGE = "<!DOCTYPE html><html><body><h1>We'll be right back</h1></body></html>"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FakeOrderItem:
+    """One line of an order: a product of a shoppable catalog.
+
+    Flipsnack's docs name an item's sku and name; their table of the other keys is
+    partly unreadable, so the fake posts the quantity as `quantity` and the unit price
+    as `price`, the names the integration reads first. Unpriced catalogs post neither
+    price nor total.
+    """
+
+    sku: str
+    name: str
+    quantity: int = 1
+    price: float | None = None
+
+
+def order_post(
+    order_id: str,
+    items: Iterable[FakeOrderItem],
+    /,
+    *,
+    buyer: Mapping[str, str],
+    currency: str | None = None,
+    submitted_at: datetime | None = None,
+    **changes: Any,
+) -> dict[str, Any]:
+    """Return an order as Flipsnack posts it to the workspace's webhook.
+
+    As Flipsnack documents it (Webhooks > Orders): `type` "orders", `order_id` (text),
+    `timestamp` (a number), `datetime` (UTC text), `custom_fields` (a list of
+    `field_name` and `field_value`: what the seller's order form asks of the buyer),
+    `items`, and `total_price` (a number) and `currency` only when the items have
+    prices. `changes` set or replace keys as they are (order_id and items too), for
+    posts Flipsnack would not send; a value of ... removes the key.
+    """
+    now = submitted_at or datetime.now(UTC)
+    lines = list(items)
+    post: dict[str, Any] = {
+        "type": "orders",
+        "order_id": order_id,
+        "timestamp": int(now.timestamp()),
+        "datetime": now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "custom_fields": [
+            {"field_name": name, "field_value": value} for name, value in buyer.items()
+        ],
+        "items": [
+            {"sku": item.sku, "name": item.name, "quantity": item.quantity}
+            | ({} if item.price is None else {"price": item.price})
+            for item in lines
+        ],
+    }
+    if all(item.price is not None for item in lines) and lines:
+        post["total_price"] = round(
+            sum(item.price * item.quantity for item in lines if item.price), 2
+        )
+        post["currency"] = currency or "EUR"
+    post.update(changes)
+    return {key: value for key, value in post.items() if value is not ...}
 
 
 def _monotonic() -> float:

@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.flipsnack.webhook_orders import parse_order
 from custom_components.flipsnack.webhook_posts import parse_lead
 from scripts.demo_flipsnack import (
     API_UPLOADS_LEFT,
@@ -36,9 +37,10 @@ from scripts.demo_flipsnack import (
     banner,
     main,
     parse_args,
-    post_lead,
+    post_to_webhook,
     run,
     sample_lead,
+    sample_order,
     serve,
     utc_today,
     write_demo_state,
@@ -595,7 +597,9 @@ async def test_posted_sample_lead_fires_the_lead_form_event(
     url = str(client.make_url(async_generate_path(WEBHOOK_ID)))
     flipbook, reader = LEAD_FLIPBOOKS[2], LEAD_READERS[1]
 
-    status = await post_lead(url, sample_lead(flipbook, reader, datetime.now(UTC)))
+    status = await post_to_webhook(
+        url, sample_lead(flipbook, reader, datetime.now(UTC))
+    )
     await hass.async_block_till_done()
 
     assert status == HTTPStatus.OK
@@ -707,7 +711,7 @@ def test_send_lead_fails_when_nothing_answers() -> None:
 async def test_post_lead_refuses_a_url_it_cannot_post_to() -> None:
     """A URL without a scheme is reported as a demo error, not a traceback."""
     with pytest.raises(DemoError, match="cannot post to"):
-        await post_lead("127.0.0.1:8123/api/webhook/x", {})
+        await post_to_webhook("127.0.0.1:8123/api/webhook/x", {})
 
 
 def test_main_exits_with_the_reason(tmp_path: Path) -> None:
@@ -717,3 +721,88 @@ def test_main_exits_with_the_reason(tmp_path: Path) -> None:
 
     with pytest.raises(SystemExit, match=r"^demo: .* delete it to start afresh"):
         main(["--port", "0", "--state", str(state)])
+
+
+@pytest.mark.parametrize("priced", [True, False])
+def test_sample_orders_are_orders_the_integration_reads(priced: bool) -> None:
+    """Priced orders have a total in euros; unpriced ones neither total nor currency."""
+    now = datetime(2026, 11, 28, 9, 30, 15, tzinfo=UTC)
+    rng = random.Random(3)  # noqa: S311 - made-up orders
+    for number in range(20):
+        payload = sample_order(f"DEMO-{number}", now, priced=priced, rng=rng)
+
+        order, notes = parse_order(json.loads(json.dumps(payload)), received_at=now)
+
+        assert notes == set()
+        assert order.order_id == f"DEMO-{number}"
+        assert 1 <= len(order.items) <= 3
+        assert order.submitted_at == now
+        assert set(order.custom_fields) == {"Name", "Email", "Phone", "Address"}
+        if priced:
+            assert order.currency == "EUR"
+            assert order.total_price is not None
+            assert order.total_price > 0
+            assert all("unit_price" in item for item in order.items)
+        else:
+            assert order.total_price is None
+            assert order.currency is None
+            assert not any("unit_price" in item for item in order.items)
+
+
+@pytest.mark.parametrize(("flag", "priced"), [([], True), (["--unpriced"], False)])
+def test_send_order_posts_an_order_and_prints_the_status(
+    webhook_server: _RecordingServer,
+    capsys: pytest.CaptureFixture[str],
+    flag: list[str],
+    priced: bool,
+) -> None:
+    """send-order posts one order as JSON, priced unless --unpriced, and says so."""
+    port = webhook_server.server_address[1]
+    url = f"http://127.0.0.1:{port}/api/webhook/{WEBHOOK_ID}"
+
+    main(["send-order", url, *flag])
+
+    [(path, content_type, body)] = webhook_server.posts
+    assert path == f"/api/webhook/{WEBHOOK_ID}"
+    assert content_type == "application/json"
+    payload = json.loads(body)
+    assert payload["type"] == "orders"
+    assert payload["order_id"].startswith("DEMO-")
+    assert ("total_price" in payload) is priced
+    output = capsys.readouterr().out
+    assert f"posted order {payload['order_id']}" in output
+    assert ("EUR" in output) is priced
+    assert "answered HTTP 200" in output
+    assert WEBHOOK_ID not in output
+
+
+def test_send_order_fails_on_an_error_status(webhook_server: _RecordingServer) -> None:
+    """An answer other than success makes the command fail, as send-lead does."""
+    webhook_server.status = HTTPStatus.BAD_GATEWAY
+    url = f"http://127.0.0.1:{webhook_server.server_address[1]}/api/webhook/x"
+
+    with pytest.raises(SystemExit, match=r"^demo: Home Assistant answered HTTP 502"):
+        main(["send-order", url])
+
+
+@pytest.mark.usefixtures("init_orders")
+async def test_posted_sample_order_fires_the_order_event(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """A sample order posted over HTTP becomes an Order event and a count."""
+    client = await hass_client_no_auth()
+    url = str(client.make_url(async_generate_path(WEBHOOK_ID)))
+    rng = random.Random(5)  # noqa: S311 - made-up orders
+    order = sample_order("DEMO-1", datetime.now(UTC), priced=True, rng=rng)
+
+    assert await post_to_webhook(url, order) == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+    state = hass.states.get("event.flipsnack_7832_order")
+    assert state is not None
+    assert state.attributes["event_type"] == "order_submitted"
+    assert state.attributes["total_price"] == order["total_price"]
+    value = hass.states.get("sensor.flipsnack_7832_order_value_eur")
+    assert value is not None
+    assert float(value.state) == order["total_price"]

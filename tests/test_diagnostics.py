@@ -27,6 +27,7 @@ from custom_components.flipsnack.const import (
 from . import advance_to_timers
 from .const import API_KEY, API_SECRET, EXTERNAL_URL, WEBHOOK_ID, WEBHOOK_URL
 from .fake_flipsnack import FakeFigures, FakeFlipsnack, FakeMode
+from .test_orders import BUYER, ORDER
 from .test_webhook import FIELDS, LEAD
 
 
@@ -148,4 +149,27 @@ async def test_diagnostics_with_history(
     assert diagnostics["history"] == snapshot
     dumped = json.dumps(diagnostics)
     for text in (API_KEY, API_SECRET, *books, *books.values()):
+        assert text not in dumped
+
+
+async def test_diagnostics_with_orders(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    hass_client_no_auth: ClientSessionGenerator,
+    init_orders: MockConfigEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Orders add counts and reasons: no order id, price, item or buyer."""
+    assert await async_setup_component(hass, "diagnostics", {})
+    client = await hass_client_no_auth()
+    for payload in (ORDER, ORDER, {**ORDER, "currency": "EURO"}, LEAD):
+        response = await client.post(async_generate_path(WEBHOOK_ID), json=payload)
+        assert response.status == 200
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, init_orders)
+
+    assert diagnostics["orders"] == snapshot
+    assert diagnostics["lead_forms"] == snapshot(exclude=props("last_received"))
+    dumped = json.dumps(diagnostics)
+    for text in (ORDER["order_id"], "798", "Oak dining chair", *BUYER.values()):
         assert text not in dumped

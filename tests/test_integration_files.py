@@ -15,14 +15,17 @@ import yaml
 
 from custom_components.flipsnack.config_flow import CREDENTIALS_SCHEMA
 from custom_components.flipsnack.errors import _TRANSLATION_KEYS
-from custom_components.flipsnack.event import LEAD_KEY
-from custom_components.flipsnack.options_flow import LEAD_FORMS_SCHEMA
+from custom_components.flipsnack.event import LEAD_KEY, ORDER_KEY
+from custom_components.flipsnack.options_flow import WEBHOOK_OPTIONS
 from custom_components.flipsnack.sensor import (
     ACCOUNT_SENSORS,
     HISTORY_IMPORT_SENSOR,
     MOST_VIEWED_SENSOR,
+    ORDERS_SENSOR,
+    order_value_sensor,
 )
 from custom_components.flipsnack.webhook import ISSUE_UNREADABLE
+from custom_components.flipsnack.webhook_orders import EVENT_ORDER_SUBMITTED, Order
 from custom_components.flipsnack.webhook_posts import (
     EVENT_CONTACT_SUBMITTED,
     UNREADABLE_REASONS,
@@ -93,9 +96,9 @@ def test_every_step_describes_every_field() -> None:
 
 
 def test_lead_forms_options_are_explained() -> None:
-    """The lead forms step explains its field, and every reason it cannot turn on."""
+    """The webhook step explains its fields, and every reason it cannot turn on."""
     step = STRINGS["options"]["step"]["lead_forms"]
-    fields = {str(key) for key in LEAD_FORMS_SCHEMA.schema}
+    fields = set(WEBHOOK_OPTIONS)
     assert set(step["data"]) == fields
     assert set(step["data_description"]) == fields
     assert {str(problem) for problem in UrlProblem} <= set(STRINGS["options"]["error"])
@@ -120,17 +123,50 @@ def test_every_sensor_has_a_name_and_an_icon() -> None:
     """Sensor names and icons come from translation keys, with none left over."""
     keys = {
         description.translation_key
-        for description in (*ACCOUNT_SENSORS, HISTORY_IMPORT_SENSOR, MOST_VIEWED_SENSOR)
+        for description in (
+            *ACCOUNT_SENSORS,
+            HISTORY_IMPORT_SENSOR,
+            MOST_VIEWED_SENSOR,
+            ORDERS_SENSOR,
+            order_value_sensor("EUR"),
+        )
     }
     assert keys == set(STRINGS["entity"]["sensor"])
     icons = _load(INTEGRATION / "icons.json")
     assert keys == set(icons["entity"]["sensor"])
 
 
+def test_order_value_names_its_currency() -> None:
+    """Each currency's sensor has the currency in its name, in every language."""
+    description = order_value_sensor("EUR")
+    assert description.translation_placeholders == {"currency": "EUR"}
+    name = STRINGS["entity"]["sensor"]["order_value"]["name"]
+    assert name.format(currency="EUR") == "Order value EUR"
+
+
+def test_order_entity_has_a_name_an_icon_and_its_event_type() -> None:
+    """The Order entity, its event type and its attributes are all translated."""
+    event = STRINGS["entity"]["event"]
+    attributes = event[ORDER_KEY]["state_attributes"]
+    assert set(attributes["event_type"]["state"]) == {EVENT_ORDER_SUBMITTED}
+    order = Order(
+        order_id="1",
+        submitted_at=datetime.now(UTC),
+        items=(),
+        total_price=None,
+        currency=None,
+        flipbook_hash=None,
+        flipbook_title=None,
+        custom_fields={},
+        key="k",
+    )
+    assert set(attributes) == {"event_type", *order.event_attributes()}
+
+
 def test_lead_form_entity_has_a_name_an_icon_and_its_event_type() -> None:
     """The event entity, its event type and its attributes are all translated."""
     event = STRINGS["entity"]["event"]
-    assert set(event) == {LEAD_KEY}
+    assert set(event) == {LEAD_KEY, ORDER_KEY}
     attributes = event[LEAD_KEY]["state_attributes"]
     assert set(attributes["event_type"]["state"]) == {EVENT_CONTACT_SUBMITTED}
     lead = Lead(
@@ -142,7 +178,7 @@ def test_lead_form_entity_has_a_name_an_icon_and_its_event_type() -> None:
     )
     assert set(attributes) == {"event_type", *lead.event_attributes()}
     icons = _load(INTEGRATION / "icons.json")
-    assert set(icons["entity"]["event"]) == {LEAD_KEY}
+    assert set(icons["entity"]["event"]) == {LEAD_KEY, ORDER_KEY}
 
 
 def test_every_repair_issue_has_texts() -> None:

@@ -17,11 +17,13 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.flipsnack.const import (
     CONF_CLOUDHOOK_URL,
     CONF_LEAD_FORMS,
+    CONF_ORDERS,
     CONF_WEBHOOK_URL,
     DOMAIN,
 )
 
 from .const import CLOUDHOOK_URL, EXTERNAL_URL, WEBHOOK_ID, WEBHOOK_URL
+from .test_orders import ORDER
 from .test_webhook import ENTITY_ID, LEAD
 
 CHANGED = "lead_webhook_url_changed_01JFLIPSNACKTESTENTRY00000"
@@ -69,7 +71,7 @@ async def test_turn_lead_forms_on(
 ) -> None:
     """Turning lead forms on shows the URL, then starts receiving lead forms."""
     result = await _open(hass, init_integration)
-    assert _suggested(result) == {CONF_LEAD_FORMS: False}
+    assert _suggested(result) == {CONF_LEAD_FORMS: False, CONF_ORDERS: False}
 
     result = await _configure(hass, result, {CONF_LEAD_FORMS: True})
     assert result["type"] is FlowResultType.FORM
@@ -141,7 +143,7 @@ async def test_lead_forms_need_a_url_flipsnack_can_reach(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "lead_forms"
     assert result["errors"] == {"base": error}
-    assert _suggested(result) == {CONF_LEAD_FORMS: True}
+    assert _suggested(result) == {CONF_LEAD_FORMS: True, CONF_ORDERS: False}
     assert init_integration.options == {}
 
     # Once the user has set one up, the same flow goes through.
@@ -162,7 +164,7 @@ async def test_turn_lead_forms_off(
     """Turning lead forms off stops the webhook and removes the entity, not the id."""
     assert entity_registry.async_get(ENTITY_ID) is not None
     result = await _open(hass, init_lead_forms)
-    assert _suggested(result) == {CONF_LEAD_FORMS: True}
+    assert _suggested(result) == {CONF_LEAD_FORMS: True, CONF_ORDERS: False}
 
     result = await _configure(hass, result, {CONF_LEAD_FORMS: False})
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -207,3 +209,92 @@ async def test_showing_the_url_again_clears_the_changed_url_issue(
     assert issue_registry.async_get_issue(DOMAIN, CHANGED) is None
     # The options did not change, so the entry kept running without a reload.
     assert init_lead_forms.runtime_data.lead_webhook is lead_webhook
+
+
+async def test_an_entry_from_before_orders_keeps_its_lead_forms_and_url(
+    hass: HomeAssistant,
+    init_lead_forms: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """An entry saved with lead forms only needs no migration: nothing changes for it.
+
+    Its options lack the orders switch, which reads as off; the step shows lead forms
+    on, and saving the same choice leaves the options, the id and the URL as they were.
+    """
+    assert init_lead_forms.version == 1
+    assert init_lead_forms.options == {CONF_LEAD_FORMS: True}
+    assert init_lead_forms.runtime_data.lead_webhook is not None
+    assert entity_registry.async_get(ENTITY_ID) is not None
+    assert entity_registry.async_get("event.flipsnack_7832_order") is None
+
+    result = await _open(hass, init_lead_forms)
+    assert _suggested(result) == {CONF_LEAD_FORMS: True, CONF_ORDERS: False}
+    result = await _configure(hass, result, {CONF_LEAD_FORMS: True, CONF_ORDERS: False})
+    assert result["description_placeholders"] == {"webhook_url": WEBHOOK_URL}
+    result = await _configure(hass, result, {})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_lead_forms.options == {CONF_LEAD_FORMS: True}
+    assert init_lead_forms.data[CONF_WEBHOOK_ID] == WEBHOOK_ID
+    assert init_lead_forms.data[CONF_WEBHOOK_URL] == WEBHOOK_URL
+
+
+async def test_turn_orders_on_beside_lead_forms(
+    hass: HomeAssistant,
+    init_lead_forms: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Orders come to the URL already in Flipsnack: the same id, both entities."""
+    result = await _open(hass, init_lead_forms)
+    result = await _configure(hass, result, {CONF_LEAD_FORMS: True, CONF_ORDERS: True})
+    assert result["description_placeholders"] == {"webhook_url": WEBHOOK_URL}
+    result = await _configure(hass, result, {})
+
+    assert init_lead_forms.options == {CONF_LEAD_FORMS: True, CONF_ORDERS: True}
+    assert init_lead_forms.data[CONF_WEBHOOK_ID] == WEBHOOK_ID
+    assert entity_registry.async_get(ENTITY_ID) is not None
+    assert entity_registry.async_get("event.flipsnack_7832_order") is not None
+    client = await hass_client_no_auth()
+    for payload in (LEAD, ORDER):
+        response = await client.post(async_generate_path(WEBHOOK_ID), json=payload)
+        assert response.status == 200
+    lead = hass.states.get(ENTITY_ID)
+    order = hass.states.get("event.flipsnack_7832_order")
+    assert lead is not None
+    assert order is not None
+    assert lead.attributes["event_type"] == "contact_submitted"
+    assert order.attributes["event_type"] == "order_submitted"
+
+    # Lead forms off, orders on: the webhook stays, only the Lead form entity goes.
+    result = await _open(hass, init_lead_forms)
+    result = await _configure(hass, result, {CONF_LEAD_FORMS: False, CONF_ORDERS: True})
+    result = await _configure(hass, result, {})
+    assert init_lead_forms.options == {CONF_LEAD_FORMS: False, CONF_ORDERS: True}
+    assert init_lead_forms.runtime_data.lead_webhook is not None
+    assert entity_registry.async_get(ENTITY_ID) is None
+    assert entity_registry.async_get("event.flipsnack_7832_order") is not None
+
+    # Both off: no webhook at all.
+    result = await _open(hass, init_lead_forms)
+    result = await _configure(
+        hass, result, {CONF_LEAD_FORMS: False, CONF_ORDERS: False}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_lead_forms.runtime_data.lead_webhook is None
+    assert entity_registry.async_get("event.flipsnack_7832_order") is None
+
+
+@pytest.mark.usefixtures("external_url")
+async def test_a_client_that_knows_only_lead_forms_keeps_orders(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A REST client posting only the lead forms switch leaves orders as they were."""
+    hass.config_entries.async_update_entry(
+        init_integration, options={CONF_ORDERS: True}
+    )
+    await hass.async_block_till_done()
+    result = await _open(hass, init_integration)
+    result = await _configure(hass, result, {CONF_LEAD_FORMS: True})
+    result = await _configure(hass, result, {})
+    assert init_integration.options == {CONF_LEAD_FORMS: True, CONF_ORDERS: True}

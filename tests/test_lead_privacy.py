@@ -12,16 +12,14 @@ from aiohttp.test_utils import TestClient
 from homeassistant.components.webhook import async_generate_path
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import restore_state
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     mock_restore_cache,
-    mock_restore_cache_with_extra_data,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from . import setup_integration
+from . import restore_last_event, setup_integration, stored_event_data
 from .const import WEBHOOK_ID
 from .test_webhook import ENTITY_ID, FIELDS, LEAD, receiver_of
 
@@ -49,21 +47,8 @@ async def test_fields_are_not_restored_after_a_restart(
     hass: HomeAssistant, lead_forms_config_entry: MockConfigEntry
 ) -> None:
     """A restart brings back when and where the last lead came from, not its fields."""
-    mock_restore_cache_with_extra_data(
-        hass,
-        [
-            (
-                State(
-                    ENTITY_ID,
-                    LAST_FIRED,
-                    {"event_type": "contact_submitted", **STORED_ATTRIBUTES},
-                ),
-                {
-                    "last_event_type": "contact_submitted",
-                    "last_event_attributes": STORED_ATTRIBUTES,
-                },
-            )
-        ],
+    restore_last_event(
+        hass, ENTITY_ID, LAST_FIRED, "contact_submitted", STORED_ATTRIBUTES
     )
     await setup_integration(hass, lead_forms_config_entry)
 
@@ -98,12 +83,7 @@ async def test_restore_data_holds_no_fields(
     response = await client.post(PATH, json=LEAD)
     assert response.status == 200
 
-    stored = {
-        stored.state.entity_id: stored
-        for stored in restore_state.async_get(hass).async_get_stored_states()
-    }[ENTITY_ID]
-    assert stored.extra_data is not None
-    extra = stored.extra_data.as_dict()
+    extra = stored_event_data(hass, ENTITY_ID)
     assert extra["last_event_type"] == "contact_submitted"
     assert extra["last_event_attributes"]["flipbook_title"] == "Spring catalog 2026"
     assert "fields" not in extra["last_event_attributes"]

@@ -8,7 +8,7 @@ import pytest
 
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / "flipsnack"
 # Modules that could be published on their own, so they know nothing of Home Assistant.
-HOME_ASSISTANT_FREE = ("api", "webhook_posts")
+HOME_ASSISTANT_FREE = ("api", "webhook_posts", "webhook_orders")
 
 
 def _module_name(path: Path) -> str:

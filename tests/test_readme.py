@@ -13,7 +13,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.webhook import async_generate_path
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -30,11 +30,14 @@ from custom_components.flipsnack.sensor import (
     ACCOUNT_SENSORS,
     HISTORY_IMPORT_SENSOR,
     MOST_VIEWED_SENSOR,
+    ORDERS_SENSOR,
+    order_value_sensor,
 )
 
 from . import add_spring_catalog, setup_integration
 from .const import WEBHOOK_ID
-from .fake_flipsnack import FakeFlipsnack
+from .fake_flipsnack import FakeFlipsnack, FakeOrderItem, order_post
+from .test_orders import BUYER, ENTITY_ID as ORDER_ENTITY_ID
 from .test_webhook import ENTITY_ID as LEAD_FORM_ENTITY_ID, FIELDS, LEAD
 
 # The README's statistic of all tracked flipbooks' views, of an example entry.
@@ -50,8 +53,14 @@ STRINGS = json.loads(
 ENTITY_IDS = [
     f"sensor.flipsnack_7832_{description.key}" for description in ACCOUNT_SENSORS
 ]
-# The account's sensors of the history import, after its figures in the sensor table.
-HISTORY_SENSORS = (HISTORY_IMPORT_SENSOR, MOST_VIEWED_SENSOR)
+# The account's sensors of the history import and of orders (the table shows the euro's
+# Order value), after its figures in the sensor table.
+HISTORY_SENSORS = (
+    HISTORY_IMPORT_SENSOR,
+    MOST_VIEWED_SENSOR,
+    ORDERS_SENSOR,
+    order_value_sensor("EUR"),
+)
 # The table's dash for a sensor without unit or state class.
 NONE = "\N{EN DASH}"
 HISTORY_ENTITY_IDS = [
@@ -143,7 +152,9 @@ def test_sensor_table_names_the_sensors() -> None:
     cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in body]
     sensors = (*ACCOUNT_SENSORS, *HISTORY_SENSORS)
     assert [row[0] for row in cells] == [
-        STRINGS["entity"]["sensor"][description.translation_key]["name"]
+        STRINGS["entity"]["sensor"][description.translation_key]["name"].format(
+            **(description.translation_placeholders or {})
+        )
         for description in sensors
     ]
     assert [row[1] for row in cells[len(ACCOUNT_SENSORS) :]] == [
@@ -238,10 +249,23 @@ def test_every_entity_id_in_the_readme_exists() -> None:
 
 
 def test_every_event_entity_id_in_the_readme_exists() -> None:
-    """The only event entity the README mentions is the Lead form entity."""
+    """The event entities the README mentions are the Lead form and Order entities."""
     assert set(re.findall(r"\bevent\.flipsnack_[a-z0-9_]+", README)) == {
-        LEAD_FORM_ENTITY_ID
+        LEAD_FORM_ENTITY_ID,
+        ORDER_ENTITY_ID,
     }
+
+
+async def _set_up_automation(hass: HomeAssistant, heading: str) -> list[ServiceCall]:
+    """Set up the one automation under heading; return the notifications it sends."""
+    blocks = code_blocks(section(README, heading), "yaml")
+    assert len(blocks) == 1
+    calls = async_mock_service(hass, "notify", "mobile_app_your_phone")
+    assert await async_setup_component(
+        hass, "automation", {"automation": [yaml.safe_load(blocks[0])]}
+    )
+    await hass.async_block_till_done()
+    return calls
 
 
 async def test_lead_form_automation_runs(
@@ -250,13 +274,7 @@ async def test_lead_form_automation_runs(
     init_lead_forms: MockConfigEntry,
 ) -> None:
     """The lead form automation of the README notifies once for each lead."""
-    blocks = code_blocks(section(README, "### Automation example"), "yaml")
-    assert len(blocks) == 1
-    calls = async_mock_service(hass, "notify", "mobile_app_your_phone")
-    assert await async_setup_component(
-        hass, "automation", {"automation": [yaml.safe_load(blocks[0])]}
-    )
-    await hass.async_block_till_done()
+    calls = await _set_up_automation(hass, "### Automation example")
     client = await hass_client_no_auth()
 
     for timestamp in (1, 2):
@@ -276,6 +294,56 @@ async def test_lead_form_automation_runs(
     assert await hass.config_entries.async_reload(init_lead_forms.entry_id)
     await hass.async_block_till_done()
     assert len(calls) == 2
+
+
+async def test_order_automation_runs(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    init_orders: MockConfigEntry,
+) -> None:
+    """The order automation of the README notifies of large orders, with the items."""
+    calls = await _set_up_automation(hass, "### Order automation example")
+    client = await hass_client_no_auth()
+    large = [
+        FakeOrderItem(sku="SOFA-3", name="Sofa", price=1249),
+        FakeOrderItem(sku="CHAIR", name="Chair", quantity=4, price=189.5),
+    ]
+    small = [FakeOrderItem(sku="THROW", name="Throw", price=59.9)]
+    for order in (
+        order_post("FS-1", large, buyer=BUYER, currency="EUR"),
+        order_post("FS-2", small, buyer=BUYER, currency="EUR"),
+        order_post("FS-3", large, buyer=BUYER, currency="RON"),
+        order_post("FS-4", [FakeOrderItem(sku="S", name="Swatch")], buyer=BUYER),
+    ):
+        response = await client.post(async_generate_path(WEBHOOK_ID), json=order)
+        assert response.status == 200
+        await hass.async_block_till_done()
+
+    assert [call.data for call in calls] == [
+        {
+            "title": "Order of 2007.0 EUR",
+            "message": "1 x Sofa (SOFA-3)\n4 x Chair (CHAIR)",
+        }
+    ]
+
+
+def test_order_dashboard_shows_orders_per_day_and_revenue_per_week() -> None:
+    """The order dashboard graphs the change of each sensor's statistics per period."""
+    blocks = code_blocks(section(README, "### Order dashboard example"), "yaml")
+    assert len(blocks) == 1
+    cards = yaml.safe_load(blocks[0])["cards"]
+    assert [
+        (card["type"], card["period"], [row["entity"] for row in card["entities"]])
+        for card in cards
+    ] == [
+        ("statistics-graph", "day", [f"sensor.flipsnack_7832_{ORDERS_SENSOR.key}"]),
+        (
+            "statistics-graph",
+            "week",
+            [f"sensor.flipsnack_7832_{order_value_sensor('EUR').key}"],
+        ),
+    ]
+    assert all(card["stat_types"] == ["change"] for card in cards)
 
 
 async def test_statistics_script_runs_and_the_response_is_as_shown(

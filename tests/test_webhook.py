@@ -65,7 +65,7 @@ async def client(
     return await hass_client_no_auth()
 
 
-async def _post(client: TestClient, payload: Any) -> None:
+async def post_json(client: TestClient, payload: Any) -> None:
     """Post payload as JSON and check that Home Assistant answered 200."""
     response = await client.post(
         PATH, data=json.dumps(payload), headers={"Content-Type": "application/json"}
@@ -91,7 +91,8 @@ def _counters(entry: MockConfigEntry) -> tuple[int, int]:
     return receiver.leads_received, receiver.posts_dropped.total()
 
 
-def _ours(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+def our_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """Return the records the integration logged."""
     return [r for r in caplog.records if r.name.startswith(LOGGER_NAME)]
 
 
@@ -108,7 +109,7 @@ async def test_lead_fires_event(
     assert state.state == STATE_UNKNOWN
 
     freezer.move_to("2026-05-04T10:00:02+00:00")
-    await _post(client, LEAD)
+    await post_json(client, LEAD)
 
     state = hass.states.get(ENTITY_ID)
     assert state == snapshot
@@ -162,7 +163,7 @@ async def test_both_shapes_of_data(
     hass: HomeAssistant, client: TestClient, data: Any
 ) -> None:
     """The fields arrive as an object or as a list of name/value pairs."""
-    await _post(client, _lead(data=data))
+    await post_json(client, _lead(data=data))
 
     state = hass.states.get(ENTITY_ID)
     assert state is not None
@@ -196,8 +197,8 @@ async def test_posts_that_are_no_lead_form_are_dropped(
 ) -> None:
     """Only a post that is no lead form at all is dropped: answered 200, logged once."""
     caplog.set_level(logging.DEBUG, LOGGER_NAME)
-    await _post(client, payload)
-    await _post(client, payload)
+    await post_json(client, payload)
+    await post_json(client, payload)
 
     state = hass.states.get(ENTITY_ID)
     assert state is not None
@@ -206,7 +207,7 @@ async def test_posts_that_are_no_lead_form_are_dropped(
     assert receiver.posts_dropped == {reason: 2}
     assert receiver.leads_received == 0
     # One line per reason, not per post.
-    assert [record.levelno for record in _ours(caplog)] == [level]
+    assert [record.levelno for record in our_records(caplog)] == [level]
     assert "Ana" not in caplog.text
 
 
@@ -346,10 +347,10 @@ async def test_each_part_of_a_lead_is_judged_on_its_own(
     """
     caplog.set_level(logging.DEBUG, LOGGER_NAME)
     freezer.move_to(RECEIVED)
-    await _post(client, payload)
+    await post_json(client, payload)
     first = hass.states.get(ENTITY_ID)
     # Another submission with the same problem is logged no more.
-    await _post(client, {**payload, "data": {"Name": "Ana"}, "timestamp": 1})
+    await post_json(client, {**payload, "data": {"Name": "Ana"}, "timestamp": 1})
 
     assert first is not None
     expected = {
@@ -360,7 +361,7 @@ async def test_each_part_of_a_lead_is_judged_on_its_own(
     } | changed
     assert {key: first.attributes[key] for key in expected} == expected
     assert _counters(init_lead_forms) == (2, 0)
-    logged = [record.getMessage() for record in _ours(caplog)]
+    logged = [record.getMessage() for record in our_records(caplog)]
     assert len([text for text in logged if REASONS[note][1] in text]) == 1
     assert "Ana" not in caplog.text
     assert "Popescu" not in caplog.text
@@ -387,13 +388,13 @@ async def test_a_lead_without_title_takes_the_title_of_the_listing(
     await advance_time(hass, freezer, timedelta(seconds=5))
     client = await hass_client_no_auth()
 
-    await _post(client, _lead(flipbook_title=None))
+    await post_json(client, _lead(flipbook_title=None))
     state = hass.states.get(ENTITY_ID)
     assert state is not None
     assert state.attributes["flipbook_title"] == "Catalogue"
 
     # A flipbook the listing doesn't have is named by its hash.
-    await _post(client, _lead(flipbook_title=None, flipbook_hash="other"))
+    await post_json(client, _lead(flipbook_title=None, flipbook_hash="other"))
     state = hass.states.get(ENTITY_ID)
     assert state is not None
     assert state.attributes["flipbook_title"] == "other"
@@ -447,14 +448,14 @@ async def test_dropped_posts_raise_one_repair_issue(
     """The user learns that posts were dropped, by count and reason, without content."""
     issue_id = f"unreadable_lead_forms_{init_lead_forms.entry_id}"
     # Orders and Flipsnack's retries are expected: no issue for them.
-    await _post(client, _lead(type="orders"))
-    await _post(client, LEAD)
-    await _post(client, LEAD)
+    await post_json(client, _lead(type="orders"))
+    await post_json(client, LEAD)
+    await post_json(client, LEAD)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
-    await _post(client, [LEAD])
+    await post_json(client, [LEAD])
     await client.post(PATH, data=b"Name=Ana")
-    await _post(client, _lead(type="subscription"))
+    await post_json(client, _lead(type="subscription"))
     await client.post(PATH, data=b"Name=Ana Popescu")
 
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
@@ -553,12 +554,12 @@ async def test_an_unexpected_error_never_leaves_the_handler(
     def fail(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError(FIELDS["Name"])
 
-    monkeypatch.setattr("custom_components.flipsnack.webhook.parse_lead", fail)
-    await _post(client, LEAD)
-    await _post(client, LEAD)
+    monkeypatch.setattr("custom_components.flipsnack.webhook.parse_post", fail)
+    await post_json(client, LEAD)
+    await post_json(client, LEAD)
 
     assert receiver_of(init_lead_forms).posts_dropped == {"unexpected_error": 2}
-    assert [r.levelno for r in _ours(caplog)] == [logging.ERROR]
+    assert [r.levelno for r in our_records(caplog)] == [logging.ERROR]
     assert "Ana" not in caplog.text
     assert not [
         r
@@ -604,8 +605,8 @@ async def test_unreadable_datetime_uses_the_time_received(
 ) -> None:
     """Flipsnack does not document its datetime format: a lead is never lost to it."""
     freezer.move_to("2026-05-04T10:00:02+00:00")
-    await _post(client, _lead(datetime="04/05/2026 10:00"))
-    await _post(client, _lead(datetime="2026-02-30 10:00:00", timestamp=1))
+    await post_json(client, _lead(datetime="04/05/2026 10:00"))
+    await post_json(client, _lead(datetime="2026-02-30 10:00:00", timestamp=1))
 
     state = hass.states.get(ENTITY_ID)
     assert state is not None
@@ -613,7 +614,7 @@ async def test_unreadable_datetime_uses_the_time_received(
     assert state.attributes["fields"] == FIELDS
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
-    assert "the time the lead was received is used" in warnings[0].getMessage()
+    assert "the time the post was received is used" in warnings[0].getMessage()
 
 
 async def test_retry_of_the_same_lead_fires_once(
@@ -624,25 +625,25 @@ async def test_retry_of_the_same_lead_fires_once(
 ) -> None:
     """Flipsnack's retries of one submission fire one event; a new submission fires."""
     freezer.move_to("2026-05-04T10:00:02+00:00")
-    await _post(client, LEAD)
+    await post_json(client, LEAD)
     first = hass.states.get(ENTITY_ID)
     assert first is not None
 
     freezer.tick(timedelta(minutes=2))
     # The same lead, with its fields in another order.
-    await _post(client, _lead(data=dict(reversed(FIELDS.items()))))
+    await post_json(client, _lead(data=dict(reversed(FIELDS.items()))))
     assert hass.states.get(ENTITY_ID) == first
     assert receiver_of(init_lead_forms).posts_dropped == {"duplicate": 1}
 
     # The same person submitting again is a new lead.
-    await _post(client, _lead(timestamp=LEAD["timestamp"] + 120))
+    await post_json(client, _lead(timestamp=LEAD["timestamp"] + 120))
     second = hass.states.get(ENTITY_ID)
     assert second is not None
     assert second.state != first.state
 
     # Past the window, even an identical post fires again.
     freezer.tick(timedelta(minutes=11))
-    await _post(client, LEAD)
+    await post_json(client, LEAD)
     third = hass.states.get(ENTITY_ID)
     assert third is not None
     assert third.state != second.state
@@ -657,9 +658,9 @@ async def test_remembered_leads_are_capped(
     """Only the newest leads are remembered for the duplicate check."""
     monkeypatch.setattr("custom_components.flipsnack.webhook.MAX_REMEMBERED", 2)
     for timestamp in (1, 2, 3):
-        await _post(client, _lead(timestamp=timestamp))
-    await _post(client, _lead(timestamp=1))
-    await _post(client, _lead(timestamp=3))
+        await post_json(client, _lead(timestamp=timestamp))
+    await post_json(client, _lead(timestamp=1))
+    await post_json(client, _lead(timestamp=3))
 
     assert _counters(init_lead_forms) == (4, 1)
 
@@ -670,7 +671,7 @@ async def test_answer_never_waits_on_flipsnack(
     """Posting a lead makes no API call, so an API outage cannot delay the answer."""
     flipsnack.requests.clear()
     flipsnack.mode = FakeMode.MAINTENANCE
-    await _post(client, LEAD)
+    await post_json(client, LEAD)
 
     assert flipsnack.requests == []
     assert _counters(init_lead_forms) == (1, 0)
@@ -687,7 +688,7 @@ async def test_event_entity_stays_available_when_polling_fails(
     An event entity that comes back from unavailable replays its last event to
     state-triggered automations.
     """
-    await _post(client, LEAD)
+    await post_json(client, LEAD)
     before = hass.states.get(ENTITY_ID)
     assert before is not None
 
@@ -709,9 +710,9 @@ async def test_fields_stay_out_of_the_log(
     Home Assistant itself logs the webhook id at debug level; the integration does not.
     """
     caplog.set_level(logging.DEBUG)
-    await _post(client, LEAD)
-    await _post(client, LEAD)
-    await _post(client, _lead(data={**FIELDS, "Notes": "x" * 2000}, timestamp=2))
+    await post_json(client, LEAD)
+    await post_json(client, LEAD)
+    await post_json(client, _lead(data={**FIELDS, "Notes": "x" * 2000}, timestamp=2))
 
     for text in (*FIELDS.values(), LEAD["flipbook_title"], LEAD["flipbook_hash"]):
         assert text not in caplog.text
@@ -730,7 +731,7 @@ async def test_fields_are_not_recorded(
     start = dt_util.utcnow()
     await setup_integration(hass, lead_forms_config_entry)
     client = await hass_client_no_auth()
-    await _post(client, LEAD)
+    await post_json(client, LEAD)
     await async_wait_recording_done(hass)
 
     states = await hass.async_add_executor_job(
@@ -766,5 +767,5 @@ async def test_no_entity_and_no_webhook_while_lead_forms_are_off(
     )
     assert hass.states.get(ENTITY_ID) is None
     client = await hass_client_no_auth()
-    await _post(client, LEAD)
+    await post_json(client, LEAD)
     assert hass.states.get(ENTITY_ID) is None

@@ -175,7 +175,7 @@ async def test_at_most_max_waiting_leads_wait(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A flood while the entry cannot be set up keeps the newest leads, and says so."""
-    monkeypatch.setattr("custom_components.flipsnack.webhook.MAX_WAITING", 2)
+    monkeypatch.setattr("custom_components.flipsnack.webhook_delivery.MAX_WAITING", 2)
     events = async_capture_events(hass, EVENT_STATE_CHANGED)
     flipsnack.mode = FakeMode.MAINTENANCE
     await setup_integration(hass, entry)
@@ -188,7 +188,7 @@ async def test_at_most_max_waiting_leads_wait(
     assert entry.state is ConfigEntryState.LOADED
     assert _fired(events) == [{"Name": "1"}, {"Name": "2"}]
     assert receiver_of(entry).posts_dropped == {"too_many_waiting": 1}
-    assert "leads waited for the Lead form entity" in caplog.text
+    assert "leads or orders waited for their entity" in caplog.text
 
 
 async def test_a_disabled_lead_form_entity_fires_nothing(

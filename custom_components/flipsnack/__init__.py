@@ -12,6 +12,7 @@ from .const import (
     CONF_API_SECRET,
     CONF_FLIPBOOKS,
     CONF_HISTORY_DAYS,
+    CONF_ORDERS,
     CONF_TRACKING,
     DOMAIN,
     LOGGER,
@@ -27,6 +28,7 @@ from .environment import async_create_client
 from .flipbook_store import flipbook_store
 from .history import HistoryImporter
 from .history_store import history_store
+from .order_book import async_remove_order_book
 from .runtime_data import FlipsnackConfigEntry, FlipsnackData
 from .scheduler import SchedulerLease, async_lease_scheduler
 from .services import async_setup_services
@@ -38,7 +40,7 @@ from .webhook import (
 from .webhook_url import async_remove_webhook_url
 
 # The event platform is always set up, so that unloading never depends on options that
-# changed since; it creates the Lead form entity only while lead forms are on.
+# changed since; it creates the Lead form and Order entities only while they are on.
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.SENSOR]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -52,9 +54,13 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> bool:
     """Set up Flipsnack from a config entry."""
-    # First: lead forms do not depend on Flipsnack's API, so its webhook receives while
-    # the set-up below waits for Flipsnack, and across reloads (see webhook.py).
+    # First: lead forms and orders do not depend on Flipsnack's API, so its webhook
+    # receives while the set-up below waits for Flipsnack, and across reloads (see
+    # webhook.py).
     lead_receiver = async_setup_lead_receiver(hass, entry)
+    if lead_receiver is not None and entry.options.get(CONF_ORDERS):
+        # The order sensors show what the book holds from their first state.
+        await lead_receiver.order_book.async_load()
     # The key's budget outlives this load: a reload counts the calls made before it.
     scheduler = async_lease_scheduler(hass, entry.data[CONF_API_KEY])
     entry.async_on_unload(scheduler.async_release)
@@ -160,8 +166,9 @@ async def async_remove_config_entry_device(
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FlipsnackConfigEntry) -> None:
-    """Delete what a removed entry kept outside itself: figures, webhook and cloudhook."""
+    """Delete what a removed entry kept outside itself: figures, orders, webhook."""
     async_remove_lead_receiver(hass, entry.entry_id)
     await flipbook_store(hass, entry).async_remove()
     await history_store(hass, entry).async_remove()
+    await async_remove_order_book(hass, entry)
     await async_remove_webhook_url(hass, entry)

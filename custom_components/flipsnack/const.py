@@ -20,8 +20,10 @@ API_GUIDE_URL: Final = "https://developers.flipsnack.com/getting-started"
 # Options of an entry: which flipbooks get devices of their own.
 CONF_TRACKING: Final = "tracking"
 CONF_FLIPBOOKS: Final = "flipbooks"
-# Options and data of an entry that receives lead forms.
+# Options and data of an entry that receives lead forms or orders. Both come to the same
+# workspace webhook; it is registered while either is on.
 CONF_LEAD_FORMS: Final = "lead_forms"
+CONF_ORDERS: Final = "orders"
 CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
 # The webhook URL the user was last shown, so presumably the one pasted into Flipsnack.
 CONF_WEBHOOK_URL: Final = "webhook_url"

@@ -11,6 +11,8 @@ from .const import (
     CONF_API_SECRET,
     CONF_CLOUDHOOK_URL,
     CONF_FLIPBOOKS,
+    CONF_LEAD_FORMS,
+    CONF_ORDERS,
     CONF_WEBHOOK_URL,
     Tracking,
 )
@@ -34,9 +36,9 @@ TO_REDACT = {
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: FlipsnackConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry, the latest figures, how the calls go, history and lead counts.
+    """Return the entry, the figures, how the calls go, history, lead and order counts.
 
-    Without credentials, flipbook titles or hashes, webhook URLs or leads.
+    Without credentials, flipbook titles or hashes, webhook URLs, leads or orders.
     """
     data = entry.runtime_data
     account = data.account
@@ -53,9 +55,16 @@ async def async_get_config_entry_diagnostics(
         # Counts and what endDate means: no hash and no title.
         "history": {"enabled": history is not None}
         | (history.diagnostics if history else {}),
-        # Counts and kinds only: no URL and no lead.
-        "lead_forms": {"enabled": lead_webhook is not None}
+        # Counts and kinds only: no URL, no lead and no order.
+        "lead_forms": {
+            "enabled": lead_webhook is not None
+            and bool(entry.options.get(CONF_LEAD_FORMS))
+        }
         | (lead_webhook.diagnostics if lead_webhook else {}),
+        "orders": {
+            "enabled": lead_webhook is not None and bool(entry.options.get(CONF_ORDERS))
+        }
+        | (lead_webhook.receiver.order_book.diagnostics if lead_webhook else {}),
     }
 
 

@@ -1,7 +1,7 @@
-"""Options flow for Flipsnack: which flipbooks get devices, their history, lead forms."""
+"""Options flow for Flipsnack: which flipbooks get devices, their history, the webhook."""
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.config_entries import (
     ConfigEntryState,
@@ -22,6 +22,7 @@ from .const import (
     CONF_FLIPBOOKS,
     CONF_HISTORY_DAYS,
     CONF_LEAD_FORMS,
+    CONF_ORDERS,
     CONF_TRACKING,
     FLIPBOOK_CALLS_PER_MINUTE,
     HISTORY_DAY_CHOICES,
@@ -41,7 +42,8 @@ from .webhook_url import (
     async_get_webhook_url,
 )
 
-LEAD_FORMS_SCHEMA = vol.Schema({vol.Required(CONF_LEAD_FORMS): BooleanSelector()})
+# What the workspace webhook receives: each is on or off on its own, with one URL.
+WEBHOOK_OPTIONS: Final = (CONF_LEAD_FORMS, CONF_ORDERS)
 # The history choice that stores 0 days.
 HISTORY_OFF = "off"
 HISTORY_SCHEMA = vol.Schema(
@@ -58,13 +60,14 @@ HISTORY_SCHEMA = vol.Schema(
 
 
 class FlipsnackOptionsFlow(OptionsFlowWithReload):
-    """The entry's options: tracked flipbooks, their history and lead forms.
+    """The entry's options: tracked flipbooks, their history and the webhook.
 
     The entry reloads when the options change.
     """
 
     config_entry: FlipsnackConfigEntry
     _webhook_url: str
+    _webhook_choice: dict[str, bool]
 
     def __init__(self) -> None:
         """Start without a listing; the flipbooks step fetches one."""
@@ -272,24 +275,43 @@ class FlipsnackOptionsFlow(OptionsFlowWithReload):
     async def async_step_lead_forms(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Turn lead forms on (when Flipsnack can reach Home Assistant) or off."""
+        """Turn lead forms and orders on or off; on needs a URL Flipsnack can reach.
+
+        Both come to the workspace's one webhook URL, which turning one on while the
+        other is on keeps. A choice left out (by a client of the REST API that knows
+        only lead forms) stays as it was.
+        """
         errors: dict[str, str] = {}
         options = self.config_entry.options
+        current = {key: bool(options.get(key, False)) for key in WEBHOOK_OPTIONS}
         if user_input is not None:
-            if not user_input[CONF_LEAD_FORMS]:
-                return self.async_create_entry(data={**options, CONF_LEAD_FORMS: False})
+            # An option never set stays unset while off, so that an entry saved before
+            # orders existed keeps its options, and is not reloaded, for the same choice.
+            choice = {
+                key: bool(user_input[key])
+                for key in WEBHOOK_OPTIONS
+                if user_input[key] or key in options
+            }
+            if not any(choice.values()):
+                return self.async_create_entry(data={**options, **choice})
             async_ensure_webhook_id(self.hass, self.config_entry)
             webhook_url = await async_get_webhook_url(self.hass, self.config_entry)
             if webhook_url.url is not None:
                 self._webhook_url = webhook_url.url
+                self._webhook_choice = choice
                 return await self.async_step_lead_forms_url()
             # Nothing is turned on: the user must first give Flipsnack a way in.
             errors["base"] = str(webhook_url.problem)
+        schema = vol.Schema(
+            {
+                vol.Optional(key, default=current[key]): BooleanSelector()
+                for key in WEBHOOK_OPTIONS
+            }
+        )
         return self.async_show_form(
             step_id="lead_forms",
             data_schema=self.add_suggested_values_to_schema(
-                LEAD_FORMS_SCHEMA,
-                user_input or {CONF_LEAD_FORMS: options.get(CONF_LEAD_FORMS, False)},
+                schema, user_input or current
             ),
             errors=errors,
             description_placeholders={
@@ -301,11 +323,11 @@ class FlipsnackOptionsFlow(OptionsFlowWithReload):
     async def async_step_lead_forms_url(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show the URL to paste into Flipsnack; on submit lead forms are on."""
+        """Show the URL to paste into Flipsnack; on submit the choice applies."""
         if user_input is not None:
             async_acknowledge_url(self.hass, self.config_entry, self._webhook_url)
             return self.async_create_entry(
-                data={**self.config_entry.options, CONF_LEAD_FORMS: True}
+                data={**self.config_entry.options, **self._webhook_choice}
             )
         return self.async_show_form(
             step_id="lead_forms_url",

@@ -26,7 +26,7 @@ class FlipsnackData:
     flipbooks: FlipsnackFlipbooksCoordinator | None = None
     # None while history is off, or no flipbook is tracked.
     history: HistoryImporter | None = None
-    # None while lead forms are off.
+    # The workspace webhook; None while lead forms and orders are both off.
     lead_webhook: LeadWebhook | None = None
     # What the statistics action fetched recently.
     action_cache: ActionCache = field(default_factory=ActionCache)

@@ -1,13 +1,16 @@
 """Sensors for the statistics of the Flipsnack account and its tracked flipbooks.
 
-And two of the history import: its progress, and the week's most viewed flipbook.
+And two of the history import: its progress, and the week's most viewed flipbook; and
+those of the orders the webhook receives: their count, and their value per currency.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Generic, TypeVar
 
 from homeassistant.components.sensor import (
+    DOMAIN as SENSOR_DOMAIN,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
@@ -20,18 +23,21 @@ from homeassistant.const import (
     UnitOfTime,
 )
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import Figures, UserStats
+from .const import CONF_ORDERS
 from .coordinator import FlipsnackFlipbooksCoordinator
-from .devices import flipbook_device_name
+from .devices import account_device_info, flipbook_device_name
 from .entity import (
     FlipsnackAccountEntity,
     FlipsnackFlipbookEntity,
     FlipsnackHistoryEntity,
 )
 from .history_summary import most_viewed
+from .order_book import OrderBook
 from .runtime_data import FlipsnackConfigEntry
 
 # The coordinators fetch for all entities; they never update on their own.
@@ -119,6 +125,31 @@ MOST_VIEWED_SENSOR = SensorEntityDescription(
     translation_key="most_viewed_flipbook",
 )
 
+# The book (order_book.py) keeps the count on disk, so it survives restarts and reloads,
+# and only ever grows: long-term statistics give the orders of each day.
+ORDERS_SENSOR = FlipsnackSensorEntityDescription[OrderBook](
+    key="orders",
+    translation_key="orders",
+    state_class=SensorStateClass.TOTAL_INCREASING,
+    value_fn=lambda book: book.orders,
+)
+
+
+def order_value_sensor(currency: str) -> SensorEntityDescription:
+    """Describe the sum of the orders' total prices in currency.
+
+    Home Assistant allows monetary sensors the state class total only; a total that only
+    grows gives the same statistics as total_increasing would: the revenue of each day.
+    """
+    return SensorEntityDescription(
+        key=f"order_value_{currency.lower()}",
+        translation_key="order_value",
+        translation_placeholders={"currency": currency},
+        device_class=SensorDeviceClass.MONETARY,
+        state_class=SensorStateClass.TOTAL,
+        native_unit_of_measurement=currency,
+    )
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
@@ -139,6 +170,54 @@ async def async_setup_entry(
     )
     if data.flipbooks is not None:
         _async_follow_flipbooks(entry, data.flipbooks, async_add_entities)
+    if data.lead_webhook is not None and entry.options.get(CONF_ORDERS):
+        _async_follow_orders(
+            entry, data.lead_webhook.receiver.order_book, async_add_entities
+        )
+    else:
+        _async_remove_order_sensors(hass, entry)
+
+
+@callback
+def _async_remove_order_sensors(
+    hass: HomeAssistant, entry: FlipsnackConfigEntry
+) -> None:
+    """Remove the order sensors while orders are off: they could never change.
+
+    The book keeps the counts, so turning orders on again brings the same sensors back
+    with their counts, and their statistics go on under the same entity ids.
+    """
+    registry = er.async_get(hass)
+    prefixes = (
+        f"{entry.entry_id}_{ORDERS_SENSOR.key}",
+        f"{entry.entry_id}_order_value_",
+    )
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if entity.domain == SENSOR_DOMAIN and entity.unique_id.startswith(prefixes):
+            registry.async_remove(entity.entity_id)
+
+
+@callback
+def _async_follow_orders(
+    entry: FlipsnackConfigEntry,
+    book: OrderBook,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the Orders sensor, and an Order value sensor for each currency as it appears."""
+    async_add_entities([FlipsnackOrdersSensorEntity(entry, book, ORDERS_SENSOR)])
+    known: set[str] = set()
+
+    @callback
+    def add_new_currencies() -> None:
+        new = sorted(set(book.values) - known)
+        known.update(new)
+        async_add_entities(
+            FlipsnackOrderValueSensorEntity(entry, book, order_value_sensor(currency))
+            for currency in new
+        )
+
+    add_new_currencies()
+    entry.async_on_unload(book.async_add_listener(add_new_currencies))
 
 
 @callback
@@ -249,3 +328,47 @@ class FlipsnackMostViewedSensorEntity(FlipsnackHistoryEntity, SensorEntity):
             "flipbook_hash": result.flipbook_hash,
             "views": result.views,
         }
+
+
+class FlipsnackOrderBookSensorEntity(SensorEntity):
+    """A sensor of the account's device that shows what the order book holds."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(
+        self,
+        entry: FlipsnackConfigEntry,
+        book: OrderBook,
+        description: SensorEntityDescription,
+    ) -> None:
+        """Attach the entity to the account's device."""
+        self.entity_description = description
+        self._book = book
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        self._attr_device_info = account_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the book: each order counted writes the state."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._book.async_add_listener(self.async_write_ha_state))
+
+
+class FlipsnackOrdersSensorEntity(FlipsnackOrderBookSensorEntity):
+    """How many orders the webhook has received, each counted once."""
+
+    entity_description: FlipsnackSensorEntityDescription[OrderBook]
+
+    @property
+    def native_value(self) -> int:
+        """Return the count of orders."""
+        return self.entity_description.value_fn(self._book)
+
+
+class FlipsnackOrderValueSensorEntity(FlipsnackOrderBookSensorEntity):
+    """The sum of the total prices of the orders in one currency."""
+
+    @property
+    def native_value(self) -> Decimal:
+        """Return the sum in the sensor's currency."""
+        return self._book.values[str(self.native_unit_of_measurement)]

@@ -1,9 +1,10 @@
-"""The webhook Flipsnack posts lead forms to: receive, parse, then hand to the entity.
+"""The webhook Flipsnack posts lead forms and orders to: receive, parse, hand to entities.
 
 Flipsnack disables the webhook after five failed deliveries, any answer other than a quick
-2xx is a failure, and a lead answered with 2xx is never sent again. The handler therefore
-answers every request with 200 at once and acts only on lead forms (webhook_posts.py reads
-them). The URL (webhook_url.py) is the only secret, so it, like the lead's fields, never
+2xx is a failure, and a post answered with 2xx is never sent again. The handler therefore
+answers every request with 200 at once and acts only on lead forms and orders, each while
+it is turned on in the options (webhook_posts.py and webhook_orders.py read them). The
+URL (webhook_url.py) is the only secret, so it, like a lead's fields or a buyer's, never
 goes into a log message, diagnostics or an exception that leaves the handler: Home
 Assistant would log such an exception with the webhook id.
 
@@ -12,13 +13,14 @@ loaded entry. The set-up registers it first, before any call to Flipsnack, and k
 hass.data: it stays registered while the set-up waits for a retry or for
 re-authentication, and across a reload, so nothing posted meanwhile is lost. Home
 Assistant runs an entry's unload callbacks when its set-up fails, which is why its
-registration does not hang on async_on_unload. Leads that arrive while no Lead form entity
-is there wait in memory, never on disk, and fire as soon as the entity is added. The
-receiver is unregistered when the user turns lead forms off, disables the entry or
-deletes it.
+registration does not hang on async_on_unload. Posts that arrive while their entity is
+not there wait in memory (webhook_delivery.py). An order is counted once, at once, in the
+entry's order book (order_book.py), which keeps the recent order ids on disk so that a
+retry after a restart counts nothing. The receiver is unregistered when the user turns
+both lead forms and orders off, disables the entry or deletes it.
 """
 
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,34 +38,32 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.json import json_loads
 
-from .const import CONF_LEAD_FORMS, DOMAIN, LOGGER
-from .webhook_posts import (
-    MAX_BODY_BYTES,
-    REASONS,
-    UNREADABLE_REASONS,
-    Lead,
-    PostIgnoredError,
-    parse_lead,
-)
+from .const import CONF_LEAD_FORMS, CONF_ORDERS, DOMAIN, LOGGER
+from .order_book import async_get_order_book
+from .webhook_delivery import MAX_WAITING, Mailbox
+from .webhook_orders import ALL_REASONS, Order, parse_post
+from .webhook_posts import MAX_BODY_BYTES, UNREADABLE_REASONS, Lead, PostIgnoredError
 from .webhook_url import WebhookUrlWatcher
 
 # Flipsnack retries a delivery it counts as failed (up to five times, with back-off); the
 # same submission within this window fires one event.
 DUPLICATE_WINDOW: Final = timedelta(minutes=10)
 MAX_REMEMBERED: Final = 1000
-# Leads kept while no entity fires them; a flood must not grow the memory without bound.
-MAX_WAITING: Final = 100
 
 ISSUE_UNREADABLE: Final = "unreadable_lead_forms"
 
-# Why the receiver drops a lead of its own accord, beside the REASONS of webhook_posts.py.
+# Why the receiver drops a post of its own accord, beside those of webhook_orders.py.
 RECEIVER_REASONS: Final[dict[str, tuple[int, str]]] = {
     "entity_disabled": (logging.DEBUG, "the Lead form entity is disabled"),
+    "order_entity_disabled": (
+        logging.DEBUG,
+        "the Order entity is disabled; the order is counted all the same",
+    ),
     "too_many_waiting": (
         logging.WARNING,
         (
-            f"more than {MAX_WAITING} leads waited for the Lead form entity; the oldest"
-            " was dropped"
+            f"more than {MAX_WAITING} leads or orders waited for their entity; the"
+            " oldest was dropped"
         ),
     ),
     "unexpected_error": (logging.ERROR, "an unexpected error occurred"),
@@ -82,12 +82,12 @@ type FlipbookTitles = Callable[[], Mapping[str, str | None]]
 def async_setup_lead_receiver(
     hass: HomeAssistant, entry: ConfigEntry
 ) -> LeadReceiver | None:
-    """Return the entry's registered receiver while lead forms are on, else None.
+    """Return the entry's registered receiver while lead forms or orders are on.
 
-    Registered on first use and kept until lead forms are off, or the entry is disabled
-    or deleted: a set-up that fails or a reload keeps it.
+    Registered on first use and kept until both are off, or the entry is disabled or
+    deleted: a set-up that fails or a reload keeps it.
     """
-    if not entry.options.get(CONF_LEAD_FORMS) or CONF_WEBHOOK_ID not in entry.data:
+    if not webhook_wanted(entry) or CONF_WEBHOOK_ID not in entry.data:
         async_remove_lead_receiver(hass, entry.entry_id)
         return None
     receivers = hass.data.setdefault(_RECEIVERS, {})
@@ -95,6 +95,11 @@ def async_setup_lead_receiver(
         receiver = receivers[entry.entry_id] = LeadReceiver(hass, entry)
         receiver.async_register()
     return receiver
+
+
+def webhook_wanted(entry: ConfigEntry) -> bool:
+    """Return whether the entry's options turn lead forms or orders on."""
+    return bool(entry.options.get(CONF_LEAD_FORMS) or entry.options.get(CONF_ORDERS))
 
 
 @callback
@@ -106,14 +111,14 @@ def async_remove_lead_receiver(hass: HomeAssistant, entry_id: str) -> None:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class LeadWebhook:
-    """The lead forms of a loaded entry: the receiver, and the watcher of its URL."""
+    """The webhook of a loaded entry: the receiver, and the watcher of its URL."""
 
     receiver: LeadReceiver
     url_watcher: WebhookUrlWatcher
 
     @property
     def diagnostics(self) -> dict[str, Any]:
-        """Return how the webhook fares, without its URL and without any lead."""
+        """Return how the webhook fares, without its URL, any lead or any order."""
         return self.url_watcher.diagnostics | self.receiver.diagnostics
 
 
@@ -156,7 +161,7 @@ async def _async_read_payload(request: Request) -> Any:
 
 
 class LeadReceiver:
-    """Receives an entry's lead forms and hands them to its Lead form entity."""
+    """Receives an entry's lead forms and orders and hands them to its event entities."""
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         """Prepare the receiver of entry; async_register registers it."""
@@ -164,22 +169,26 @@ class LeadReceiver:
         self.entry = entry
         self.webhook_id: str = entry.data[CONF_WEBHOOK_ID]
         self.leads_received = 0
-        # Posts that fired no event, by reason (a key of REASONS).
+        self.orders_received = 0
+        # Posts that fired no event, by reason (a key of ALL_REASONS or RECEIVER_REASONS).
         self.posts_dropped: Counter[str] = Counter()
         self.last_received: datetime | None = None
         self.flipbook_titles: FlipbookTitles | None = None
-        self._deliver: Callable[[Lead], None] | None = None
-        self._waiting: deque[Lead] = deque()
+        self.leads = Mailbox[Lead](hass)
+        self.orders = Mailbox[Order](hass)
+        self.order_book = async_get_order_book(hass, entry)
         self._recent: dict[str, datetime] = {}
         self._logged: set[str] = set()
         self._stop_watching_entry: CALLBACK_TYPE = lambda: None
 
     @property
     def diagnostics(self) -> dict[str, Any]:
-        """Return the counts of leads and dropped posts, without any lead."""
+        """Return the counts of posts, without any lead or order."""
         return {
             "leads_received": self.leads_received,
-            "leads_waiting": len(self._waiting),
+            "leads_waiting": self.leads.waiting,
+            "orders_received": self.orders_received,
+            "orders_waiting": self.orders.waiting,
             "posts_dropped": self.posts_dropped.total(),
             "posts_dropped_by_reason": dict(sorted(self.posts_dropped.items())),
             "last_received": (
@@ -212,8 +221,8 @@ class LeadReceiver:
         """Unregister the webhook and forget what waits; the entry's issue goes too."""
         webhook.async_unregister(self.hass, self.webhook_id)
         self._stop_watching_entry()
-        self._deliver = None
-        self._waiting.clear()
+        self.leads.async_close()
+        self.orders.async_close()
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
 
     @callback
@@ -235,26 +244,8 @@ class LeadReceiver:
 
     @callback
     def async_attach(self, deliver: Callable[[Lead], None]) -> CALLBACK_TYPE:
-        """Hand each lead to deliver until the returned callback is called.
-
-        The leads that waited follow just after, from the event loop, so that an entity
-        attaching while it is added fires each of them as a state of its own.
-        """
-        self._deliver = deliver
-        if self._waiting:
-            self.hass.loop.call_soon(self._async_deliver_waiting)
-
-        @callback
-        def detach() -> None:
-            if self._deliver is deliver:
-                self._deliver = None
-
-        return detach
-
-    @callback
-    def _async_deliver_waiting(self) -> None:
-        while self._waiting and self._deliver is not None:
-            self._deliver(self._waiting.popleft())
+        """Hand each lead to deliver until the returned callback is called."""
+        return self.leads.async_attach(deliver)
 
     async def _async_handle_webhook(
         self, hass: HomeAssistant, webhook_id: str, request: Request
@@ -262,7 +253,7 @@ class LeadReceiver:
         """Take one request to the webhook; Home Assistant answers it with 200."""
         if request.method != METH_POST:
             LOGGER.debug(
-                "Answered a %s request to the lead form webhook of %s",
+                "Answered a %s request to the Flipsnack webhook of %s",
                 request.method,
                 self.entry.title,
             )
@@ -277,34 +268,54 @@ class LeadReceiver:
         self.last_received = received_at = dt_util.utcnow()
         titles = self.flipbook_titles() if self.flipbook_titles else {}
         try:
-            lead, notes = parse_lead(
+            post, notes = parse_post(
                 await _async_read_payload(request),
                 received_at=received_at,
                 flipbook_titles=titles,
+                orders=bool(self.entry.options.get(CONF_ORDERS)),
             )
         except PostIgnoredError as err:
             self._async_drop(err.reason)
             return
+        if isinstance(post, Order):
+            await self._async_take_order(post, notes)
+            return
+        if not self.entry.options.get(CONF_LEAD_FORMS):
+            self._async_drop("lead_form")
+            return
         for note in sorted(notes):
             self._async_log_once(note, "Changed a lead form posted to")
-        if self._async_is_retry(lead):
+        if self._async_is_retry(post):
             self._async_drop("duplicate")
             return
         self.leads_received += 1
-        if self._deliver is not None and not self._waiting:
-            self._deliver(lead)
-        elif self._deliver is None and self.entry.state is ConfigEntryState.LOADED:
-            # Loaded without a Lead form entity: the user disabled it.
-            self._async_drop("entity_disabled")
-        else:
-            if len(self._waiting) >= MAX_WAITING:
-                self._waiting.popleft()
-                self._async_drop("too_many_waiting")
-            self._waiting.append(lead)
+        self._async_hand_over(self.leads, post, "entity_disabled")
+
+    async def _async_take_order(self, order: Order, notes: set[str]) -> None:
+        """Count the order once, then fire it, unless it is a retry."""
+        for note in sorted(notes):
+            self._async_log_once(note, "Changed an order posted to")
+        await self.order_book.async_load()
+        if not self.order_book.async_count(order):
+            self._async_drop("duplicate_order")
+            return
+        self.orders_received += 1
+        self._async_hand_over(self.orders, order, "order_entity_disabled")
+
+    @callback
+    def _async_hand_over[T](
+        self, mailbox: Mailbox[T], post: T, disabled_reason: str
+    ) -> None:
+        """Fire post through its entity, or keep it until the entity is there."""
+        if not mailbox.attached and self.entry.state is ConfigEntryState.LOADED:
+            # Loaded without the entity: the user disabled it.
+            self._async_drop(disabled_reason)
+        elif not mailbox.async_deliver(post):
+            self._async_drop("too_many_waiting")
 
     @callback
     def _async_drop(self, reason: str) -> None:
-        """Count a post that fires no event; tell the user if it was no lead form."""
+        """Count a post that fires no event; tell the user if it was unreadable."""
         self.posts_dropped[reason] += 1
         self._async_log_once(reason, "Dropped a post to")
         if reason not in UNREADABLE_REASONS:
@@ -333,9 +344,9 @@ class LeadReceiver:
         if reason in self._logged:
             return
         self._logged.add(reason)
-        level, text = REASONS.get(reason) or RECEIVER_REASONS[reason]
+        level, text = ALL_REASONS.get(reason) or RECEIVER_REASONS[reason]
         LOGGER.log(
-            level, f"{action} the lead form webhook of %s: {text}", self.entry.title
+            level, f"{action} the Flipsnack webhook of %s: {text}", self.entry.title
         )
 
     @callback

@@ -1,8 +1,9 @@
 """What Flipsnack posts to the workspace webhook, read into models.
 
 Pure Python, free of Home Assistant: the receiver (webhook.py) hands each parsed body to
-parse_lead. Flipsnack documents two types of post, lead forms (`contact`) and orders
-(`orders`); only lead forms are read so far.
+parse_post (webhook_orders.py), which hands lead forms (`contact`) to parse_lead here and
+orders (`orders`) to parse_order there. The helpers that read a part of a post (a time, a
+hash, a title, a list of fields) serve both.
 
 A lead is a reader's answers, so each part of a post is judged on its own: a part that
 cannot be read is replaced (the time received for the time, the listing's title for the
@@ -102,7 +103,11 @@ REASONS: Final[dict[str, tuple[int, str]]] = {
     "read_error": (logging.WARNING, "the body was not received in full"),
     "order": (
         logging.DEBUG,
-        "it is an order; the integration only handles lead forms",
+        "it is an order, and orders are turned off in the options",
+    ),
+    "lead_form": (
+        logging.DEBUG,
+        "it is a lead form, and lead forms are turned off in the options",
     ),
     "duplicate": (
         logging.DEBUG,
@@ -113,7 +118,7 @@ REASONS: Final[dict[str, tuple[int, str]]] = {
         logging.WARNING,
         (
             "datetime is missing or not a date and time Home Assistant understands;"
-            " the time the lead was received is used"
+            " the time the post was received is used"
         ),
     ),
     "missing_flipbook_title": (
@@ -125,7 +130,7 @@ REASONS: Final[dict[str, tuple[int, str]]] = {
     ),
     "invalid_flipbook_hash": (
         logging.WARNING,
-        "flipbook_hash is missing or not a short text; the lead has no hash",
+        "flipbook_hash is missing or not a short text; the post has no hash",
     ),
     "invalid_timestamp": (
         logging.INFO,
@@ -164,7 +169,7 @@ REASONS: Final[dict[str, tuple[int, str]]] = {
 }
 
 
-def _shorten(text: str, limit: int, notes: set[str]) -> str:
+def shorten(text: str, limit: int, notes: set[str]) -> str:
     """Return text cut to limit characters, noting when it was cut."""
     if len(text) <= limit:
         return text
@@ -172,7 +177,7 @@ def _shorten(text: str, limit: int, notes: set[str]) -> str:
     return f"{text[: limit - 1]}…"
 
 
-def _scalar_text(value: Any) -> str | None:
+def scalar_text(value: Any) -> str | None:
     """Return a JSON scalar as text, or None for an object or a list."""
     if isinstance(value, str):
         return value
@@ -185,16 +190,16 @@ def _scalar_text(value: Any) -> str | None:
     return None
 
 
-def _field_text(value: Any, notes: set[str]) -> str | None:
+def field_text(value: Any, notes: set[str]) -> str | None:
     """Return a field value as text; lists (several choices) are joined with commas.
 
     Anything else, an object or a nested list, is kept as its JSON text. None only for a
     value JSON cannot hold, which a parsed body never has.
     """
-    if (text := _scalar_text(value)) is not None:
+    if (text := scalar_text(value)) is not None:
         return text
     if isinstance(value, list):
-        items = [_scalar_text(item) for item in value]
+        items = [scalar_text(item) for item in value]
         if all(item is not None for item in items):
             return ", ".join(item for item in items if item is not None)
     try:
@@ -206,7 +211,7 @@ def _field_text(value: Any, notes: set[str]) -> str | None:
     return text
 
 
-def _field_pairs(data: Any, notes: set[str]) -> list[tuple[Any, Any]]:
+def field_pairs(data: Any, notes: set[str]) -> list[tuple[Any, Any]]:
     """Return the (name, value) pairs of data in either shape Flipsnack may send."""
     if isinstance(data, dict):
         pairs = list(data.items())
@@ -230,36 +235,36 @@ def _field_pairs(data: Any, notes: set[str]) -> list[tuple[Any, Any]]:
     return pairs
 
 
-def _field_name(raw_name: Any, position: int, notes: set[str]) -> str:
+def field_name(raw_name: Any, position: int, notes: set[str]) -> str:
     """Return the field's name, or #position when it has none that is text."""
-    name = _scalar_text(raw_name) if raw_name is not None else None
+    name = scalar_text(raw_name) if raw_name is not None else None
     if name is None or not name.strip():
         notes.add("unnamed_field")
         return f"#{position}"
-    return _shorten(name.strip(), MAX_NAME_LENGTH, notes)
+    return shorten(name.strip(), MAX_NAME_LENGTH, notes)
 
 
-def _parse_fields(data: Any, notes: set[str]) -> dict[str, str]:
+def parse_fields(data: Any, notes: set[str]) -> dict[str, str]:
     """Return the lead's fields as a name -> text mapping within the limits."""
-    pairs = _field_pairs(data, notes)
+    pairs = field_pairs(data, notes)
     if len(pairs) > MAX_FIELDS:
         notes.add("too_many_fields")
         del pairs[MAX_FIELDS:]
     fields: dict[str, str] = {}
     for position, (raw_name, raw_value) in enumerate(pairs, start=1):
-        if (text := _field_text(raw_value, notes)) is None:
+        if (text := field_text(raw_value, notes)) is None:
             continue
-        name = _field_name(raw_name, position, notes)
+        name = field_name(raw_name, position, notes)
         # Two fields may share a label; keep both.
         unique_name, number = name, 1
         while unique_name in fields:
             number += 1
             unique_name = f"{name} ({number})"
-        fields[unique_name] = _shorten(text, MAX_VALUE_LENGTH, notes)
+        fields[unique_name] = shorten(text, MAX_VALUE_LENGTH, notes)
     return fields
 
 
-def _parse_submitted_at(value: Any, received_at: datetime, notes: set[str]) -> datetime:
+def parse_submitted_at(value: Any, received_at: datetime, notes: set[str]) -> datetime:
     """Return Flipsnack's datetime (UTC) as an aware datetime in UTC.
 
     Flipsnack does not document the format. A lead matters more than its exact time, so a
@@ -279,26 +284,28 @@ def _parse_submitted_at(value: Any, received_at: datetime, notes: set[str]) -> d
     return received_at
 
 
-def _parse_hash(value: Any, notes: set[str]) -> str | None:
+def parse_hash(value: Any, notes: set[str]) -> str | None:
+    """Return the flipbook's hash, or None when it is no short text."""
     if isinstance(value, str) and value.strip() and len(value) <= MAX_HASH_LENGTH:
         return value.strip()
     notes.add("invalid_flipbook_hash")
     return None
 
 
-def _parse_title(
+def parse_title(
     value: Any,
     flipbook_hash: str | None,
     flipbook_titles: Mapping[str, str | None],
     notes: set[str],
 ) -> str | None:
+    """Return the flipbook's title, else the listing's title for its hash, or the hash."""
     if isinstance(value, str) and value.strip():
-        return _shorten(value.strip(), MAX_TITLE_LENGTH, notes)
+        return shorten(value.strip(), MAX_TITLE_LENGTH, notes)
     notes.add("missing_flipbook_title")
     if flipbook_hash is None:
         return None
     title = flipbook_titles.get(flipbook_hash) or flipbook_hash
-    return _shorten(title, MAX_TITLE_LENGTH, notes)
+    return shorten(title, MAX_TITLE_LENGTH, notes)
 
 
 def _parse_timestamp(value: Any, notes: set[str]) -> float | None:
@@ -331,16 +338,16 @@ def parse_lead(
         # The same URL receives the workspace's orders, and maybe other types later.
         raise PostIgnoredError("order" if kind == "orders" else "unknown_type")
     notes: set[str] = set()
-    flipbook_hash = _parse_hash(payload.get("flipbook_hash"), notes)
+    flipbook_hash = parse_hash(payload.get("flipbook_hash"), notes)
     posted_datetime = payload.get("datetime")
     lead = Lead(
         flipbook_hash=flipbook_hash,
-        flipbook_title=_parse_title(
+        flipbook_title=parse_title(
             payload.get("flipbook_title"), flipbook_hash, flipbook_titles or {}, notes
         ),
         timestamp=_parse_timestamp(payload.get("timestamp"), notes),
-        submitted_at=_parse_submitted_at(posted_datetime, received_at, notes),
-        fields=_parse_fields(payload.get("data"), notes),
+        submitted_at=parse_submitted_at(posted_datetime, received_at, notes),
+        fields=parse_fields(payload.get("data"), notes),
         posted_datetime=posted_datetime if isinstance(posted_datetime, str) else None,
     )
     return lead, notes

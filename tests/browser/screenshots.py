@@ -150,8 +150,9 @@ def flipbooks(page: Page, sandbox: Sandbox, out: Path) -> None:
 def lead_forms(page: Page, sandbox: Sandbox, out: Path) -> None:
     """The lead form URL to paste into Flipsnack, at an example internet URL."""
     call_ws(page, {"type": "config/core/update", "external_url": EXTERNAL_URL})
-    dialog = open_options(page, "Lead forms")
-    dialog.locator("ha-switch").click()
+    dialog = open_options(page, "Lead forms and orders")
+    # The first switch is Receive lead forms; the second, Receive orders, stays off.
+    dialog.locator("ha-switch").first.click()
     dialog.get_by_role("button", name="Submit").click()
     expect(dialog.get_by_text(f"{EXTERNAL_URL}/api/webhook/")).to_be_visible()
     save(page, out / "lead-forms-url.png", dialog_box(page))

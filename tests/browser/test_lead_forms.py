@@ -42,8 +42,9 @@ def test_lead_forms_turn_on_and_a_lead_fires_the_lead_form_entity(
     page: Page, sandbox: Sandbox, external_url: str
 ) -> None:
     """The options show the URL to paste into Flipsnack; a lead posted there arrives."""
-    dialog = open_options(page, "Lead forms")
-    dialog.locator("ha-switch").click()
+    dialog = open_options(page, "Lead forms and orders")
+    # The first switch is Receive lead forms; the second, Receive orders, stays off.
+    dialog.locator("ha-switch").first.click()
     dialog.get_by_role("button", name="Submit").click()
     shown = dialog.get_by_text(f"{external_url}/api/webhook/")
     expect(shown).to_be_visible()
