@@ -14,7 +14,10 @@ them runs the statistics rotation at once, rather than a minute later, and every
 show its flipbook's figures. History is turned on next (scripts/check_history.py), so that
 its paced import runs during the rest. Turning lead forms on must work on plain HTTP (Home Assistant runs
 in demo mode) and show the webhook URL; the demo's send-lead command posts a lead there, which
-the Lead form entity must fire with. The flipbook figures must have survived that reload. Then the
+the Lead form entity must fire with. Orders are turned on in the same step, and the demo's
+send-order posts a priced and an unpriced order, which the Order entity and the Orders and
+Order value EUR sensors must show (scripts/check_orders.py). The flipbook figures must have
+survived that reload. Then the
 newest days of every flipbook's history must be in the long-term statistics.
 The first "Add integration" must show its form within 5 seconds, and Home Assistant must
 install no package while it runs: scripts/setup installs beforehand what it would
@@ -28,7 +31,6 @@ import argparse
 from collections.abc import Mapping
 from pathlib import Path
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +38,7 @@ from typing import Any
 import urllib.parse
 
 from scripts.check_history import NEWEST_DAYS, check_history, turn_on_history
+from scripts.check_orders import check_orders
 from scripts.deprecations import deprecation_reports_in_log
 from scripts.harness import (
     CONFIG_FLOWS,
@@ -45,6 +48,7 @@ from scripts.harness import (
     ROTATION_TIMEOUT,
     HarnessError,
     Sandbox,
+    demo_post,
     running_sandbox,
 )
 
@@ -199,10 +203,12 @@ def track_all_flipbooks(sandbox: Sandbox, count: int) -> None:
         raise HarnessError(f"tracking all flipbooks did not save the options: {done}")
 
 
-def turn_on_lead_forms(sandbox: Sandbox) -> str:
-    """Turn lead forms on through the options; return the webhook URL they show."""
+def turn_on_webhook(sandbox: Sandbox) -> str:
+    """Turn lead forms and orders on through the options; return the URL they show."""
     flow_id = sandbox.open_options("lead_forms")["flow_id"]
-    shown = sandbox.flow_step(OPTIONS_FLOWS, flow_id, {"lead_forms": True})
+    shown = sandbox.flow_step(
+        OPTIONS_FLOWS, flow_id, {"lead_forms": True, "orders": True}
+    )
     if shown.get("step_id") != "lead_forms_url":
         raise HarnessError(
             "lead forms did not turn on over plain HTTP (is demo mode on?):"
@@ -229,20 +235,7 @@ def turn_on_lead_forms(sandbox: Sandbox) -> str:
 
 def send_lead(webhook_url: str) -> str:
     """Post a sample lead with the demo's documented command; return what it printed."""
-    command = [sys.executable, "-m", "scripts.demo_flipsnack", "send-lead"]
-    result = subprocess.run(  # noqa: S603 - our own command, with our own arguments
-        [*command, webhook_url, "--flipbook", LEAD_FLIPBOOK],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    if result.returncode:
-        # Without the URL, the webhook's only secret, which the command's errors repeat.
-        stderr = result.stderr.replace(webhook_url, "<the webhook URL>")
-        raise HarnessError(f"send-lead failed ({result.returncode}): {stderr[-500:]}")
-    return result.stdout
+    return demo_post("send-lead", webhook_url, "--flipbook", LEAD_FLIPBOOK)
 
 
 def expect_lead(sandbox: Sandbox, flipbook: Mapping[str, Any], printed: str) -> None:
@@ -289,10 +282,11 @@ def check_flipbooks_and_leads(sandbox: Sandbox, entry_id: str) -> float:
     # Only now: the import would take the minute's calls that the refresh needs.
     history = turn_on_history(sandbox, entry_id, len(flipbooks))
 
-    webhook_url = turn_on_lead_forms(sandbox)
+    webhook_url = turn_on_webhook(sandbox)
     sandbox.wait_for_entities((LEAD_FORM_ENTITY,), "after lead forms turned on")
     printed = send_lead(webhook_url)
     expect_lead(sandbox, flipbooks[LEAD_FLIPBOOK], printed)
+    check_orders(sandbox, webhook_url)
     # The reload kept the figures on disk: they show again without waiting for a call.
     expect_figures(sandbox, expected, "after the entry reloaded", RELOAD_TIMEOUT)
     return check_history(sandbox, history)
@@ -416,7 +410,9 @@ def main() -> None:
         " integration with the demo's credentials (a wrong secret first) and showed"
         " the demo's figures on the five account sensors, also after they grew; it"
         " tracked the ten published flipbooks with their figures, and turned lead"
-        " forms on, whose event entity fired with the lead send-lead posted; with"
+        " forms and orders on: the Lead form entity fired with the lead send-lead"
+        " posted, the Order entity with a priced and an unpriced order from"
+        " send-order, which the Orders and Order value EUR sensors counted; with"
         f" history on, the {NEWEST_DAYS} newest days of every flipbook were in the"
         " long-term statistics with the demo's figures, and today's views of all"
         f" tracked flipbooks, {history_took:.0f} s later, with the History import"

@@ -172,6 +172,30 @@ def request(
     return json.loads(answer) if answer else None
 
 
+def demo_post(command: str, webhook_url: str, *args: str) -> str:
+    """Run one of the demo's posting commands (send-lead, send-order) on webhook_url.
+
+    Returns:
+        What the command printed.
+
+    Raises:
+        HarnessError: It failed; its error, without the URL, says why.
+    """
+    result = subprocess.run(  # noqa: S603 - our own command, with our own arguments
+        [sys.executable, "-m", "scripts.demo_flipsnack", command, webhook_url, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if result.returncode:
+        # Without the URL, the webhook's only secret, which the command's errors repeat.
+        stderr = result.stderr.replace(webhook_url, "<the webhook URL>")
+        raise HarnessError(f"{command} failed ({result.returncode}): {stderr[-500:]}")
+    return result.stdout
+
+
 @dataclass(frozen=True)
 class Process:
     """A process the harness started, and the file its output goes to."""

@@ -1,4 +1,4 @@
-"""Lead forms: turned on in the options, and a lead reaching the Lead form entity."""
+"""Lead forms and orders: turned on in the options, and posts reaching their entities."""
 
 from collections.abc import Iterator
 import re
@@ -11,9 +11,11 @@ from tests.browser.ui import (
     ACCOUNT_DEVICE,
     call_ws,
     entity_row,
+    expect_state,
     open_device,
     open_options,
 )
+from tests.fake_flipsnack import FakeOrderItem, order_post
 
 # Flipsnack posts only to HTTPS URLs on the internet; Home Assistant's internet URL in
 # the network settings is the one without Home Assistant Cloud. The browser test posts to
@@ -27,6 +29,14 @@ LEAD = {
     "flipbook_title": "Spring/Summer Catalogue 2026",
     "data": {"Name": "Ana Popescu", "Email": "ana.popescu@example.com"},
 }
+ORDER = order_post(
+    "BROWSER-TEST-1",
+    (
+        FakeOrderItem(sku="SOFA-3S", name="Three-seat sofa", quantity=1, price=899.0),
+        FakeOrderItem(sku="LAMP-ARC", name="Arc floor lamp", quantity=2, price=149.5),
+    ),
+    buyer={"Name": "Ana Popescu", "Email": "ana.popescu@example.com"},
+)
 
 
 @pytest.fixture
@@ -62,3 +72,33 @@ def test_lead_forms_turn_on_and_a_lead_fires_the_lead_form_entity(
     state = sandbox.entity_state("event.flipsnack_7832_lead_form")
     assert state["attributes"]["flipbook_title"] == LEAD["flipbook_title"]
     assert state["attributes"]["fields"] == LEAD["data"]
+
+
+@pytest.mark.usefixtures("entry")
+def test_orders_turn_on_and_an_order_fires_the_order_entity(
+    page: Page, sandbox: Sandbox, external_url: str
+) -> None:
+    """Receive orders gives the Order entity and the sensors; an order posted arrives."""
+    dialog = open_options(page, "Lead forms and orders")
+    # The second switch is Receive orders.
+    switches = dialog.locator("ha-switch")
+    switches.nth(1).click()
+    dialog.get_by_role("button", name="Submit").click()
+    shown = dialog.get_by_text(f"{external_url}/api/webhook/")
+    expect(shown).to_be_visible()
+    url = shown.inner_text().strip()
+    dialog.get_by_role("button", name="Submit").click()
+    dialog.get_by_role("button", name="Finish").click()
+
+    open_device(page, ACCOUNT_DEVICE)
+    order = entity_row(page, "Order")
+    expect(order).to_contain_text("Unknown")
+    expect_state(entity_row(page, "Orders"), "Orders", "0")
+    request(sandbox.url + url.removeprefix(external_url), data=ORDER)
+    expect(order).not_to_contain_text("Unknown")
+    expect_state(entity_row(page, "Orders"), "Orders", "1")
+    # The frontend writes the amount in the currency's own way; its figures are these.
+    expect(entity_row(page, "Order value EUR")).to_contain_text("1,198")
+    state = sandbox.entity_state("event.flipsnack_7832_order")
+    assert state["attributes"]["order_id"] == ORDER["order_id"]
+    assert state["attributes"]["total_price"] == ORDER["total_price"]
