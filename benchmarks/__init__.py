@@ -43,6 +43,10 @@ from custom_components.flipsnack.const import (  # noqa: E402 - after the stand-
 from custom_components.flipsnack.coordinator import (  # noqa: E402 - after the stand-in
     FlipsnackFlipbooksCoordinator,
 )
+from custom_components.flipsnack.scheduler import (  # noqa: E402 - after the stand-in
+    CALLS_PER_MINUTE,
+    CALLS_PER_SECOND,
+)
 
 
 def wall_clock() -> float:
@@ -195,6 +199,30 @@ async def set_up_all_tracking(
         setup_seconds=setup_seconds,
         listed_seconds=wall_clock() - setup_started,
     )
+
+
+def fail_on_broken_limits(
+    most_per_minute: int, most_per_second: int, throttled: int, **others: int
+) -> None:
+    """Fail the run if a limit broke; the figures are printed whatever they are.
+
+    Args:
+        most_per_minute: The most calls in any 60 s.
+        most_per_second: The most calls in any 1 s.
+        throttled: The rate-limit pauses Flipsnack asked for.
+        others: More counts that must stay 0, by what they count.
+    """
+    limits = (
+        ("most calls in 60 s", most_per_minute, CALLS_PER_MINUTE),
+        ("most calls in 1 s", most_per_second, CALLS_PER_SECOND),
+        ("rate-limit pauses", throttled, 0),
+        *((name, value, 0) for name, value in others.items()),
+    )
+    broken = [
+        f"{name}: {value} > {limit}" for name, value, limit in limits if value > limit
+    ]
+    if broken:
+        pytest.fail(", ".join(broken))
 
 
 def forget_test_doubles(fake: FakeFlipsnack) -> None:

@@ -22,7 +22,6 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.flipsnack.history import HistoryImporter
 from custom_components.flipsnack.history_plan import import_duration
-from custom_components.flipsnack.scheduler import CALLS_PER_MINUTE, CALLS_PER_SECOND
 from tests.call_windows import most_in_any_window
 from tests.const import API_KEY, OTHER_API_KEY, OTHER_API_SECRET
 from tests.fake_flipsnack import FakeFigures, FakeFlipsnack
@@ -36,6 +35,7 @@ from . import (
     SetUp,
     Spread,
     Stepping,
+    fail_on_broken_limits,
     forget_test_doubles,
     pass_time,
     set_up_all_tracking,
@@ -201,18 +201,11 @@ async def bench_history(
     )
     request.config.stash.setdefault(HISTORY_RESULTS, []).append(result)
 
-    # The figures are printed whatever they are; only a broken limit fails the run.
-    broken = [
-        f"{name}: {value} > {limit}"
-        for name, value, limit in (
-            ("most calls in 60 s", result.most_per_minute, CALLS_PER_MINUTE),
-            ("most calls in 1 s", result.most_per_second, CALLS_PER_SECOND),
-            ("rate-limit pauses", result.throttled, 0),
-        )
-        if value > limit
-    ]
-    if broken:
-        pytest.fail(", ".join(broken))
+    fail_on_broken_limits(
+        result.most_per_minute,
+        result.most_per_second,
+        result.throttled,
+    )
 
 
 @pytest.mark.parametrize(("flipbooks", "days"), CASES)

@@ -16,7 +16,6 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.flipsnack.const import flipbook_cycle
-from custom_components.flipsnack.scheduler import CALLS_PER_MINUTE, CALLS_PER_SECOND
 from tests.call_windows import most_in_any_window
 from tests.const import API_KEY
 from tests.fake_flipsnack import FakeFlipsnack
@@ -28,6 +27,7 @@ from . import (
     ScaleResult,
     Spread,
     Stepping,
+    fail_on_broken_limits,
     pass_time,
     record_calls,
     set_up_all_tracking,
@@ -100,19 +100,12 @@ async def bench_scale(
     )
     request.config.stash.setdefault(SCALE_RESULTS, []).append(result)
 
-    # The figures are printed whatever they are; only a broken limit fails the run.
-    broken = [
-        f"{name}: {value} > {limit}"
-        for name, value, limit in (
-            ("most calls in 60 s", result.most_per_minute, CALLS_PER_MINUTE),
-            ("most calls in 1 s", result.most_per_second, CALLS_PER_SECOND),
-            ("rate-limit pauses", result.throttled, 0),
-            ("requests the fake rejected", result.rejected, 0),
-        )
-        if value > limit
-    ]
-    if broken:
-        pytest.fail(", ".join(broken))
+    fail_on_broken_limits(
+        result.most_per_minute,
+        result.most_per_second,
+        result.throttled,
+        **{"requests the fake rejected": result.rejected},
+    )
 
 
 @pytest.mark.parametrize("count", COUNTS)
