@@ -6,6 +6,7 @@ PyPI serves them: /pypi/NAME/json has "releases" (each version's files, with
 only asked of pytest-homeassistant-custom-component).
 """
 
+import importlib.metadata
 import json
 import os
 from pathlib import Path
@@ -205,6 +206,17 @@ def test_the_project_files_are_what_the_script_reads() -> None:
 
 def test_frontend_of_the_installed_home_assistant() -> None:
     """The frontend Home Assistant names is the one requirements_dev.txt pins for it."""
+    tested_with = ha_releases.pin(
+        (ROOT / "requirements_test.txt").read_text(encoding="utf-8"),
+        "pytest-homeassistant-custom-component",
+    )
+    installed = importlib.metadata.version("pytest-homeassistant-custom-component")
+    if installed != tested_with:
+        pytest.skip(
+            "requirements_dev.txt pins the frontend of the Home Assistant that"
+            f" requirements_test.txt installs (pytest-homeassistant-custom-component"
+            f" {tested_with}); this environment has {installed}, the floor's"
+        )
     pinned = ha_releases.pin(
         (ROOT / "requirements_dev.txt").read_text(encoding="utf-8"),
         "home-assistant-frontend",
