@@ -146,6 +146,99 @@ def test_no_references_urls_or_html(path: Path) -> None:
         assert not HTML.search(text), key
 
 
+# The repairs of the webhook, which receives lead forms and orders at one URL.
+ISSUES = "issues."
+UNAVAILABLE = ("no_url", "url_not_https")
+# The advice these repairs once gave, in each language: turn lead forms on again in the
+# options to get the URL. The repair goes by itself and the new URL comes as its own.
+OLD_ADVICE = {
+    "en": "turn on lead forms again",
+    "de": "schalte die Lead-Formulare erneut ein",
+    "fr": "réactivez les formulaires de lead",
+    "es": "vuelve a activar los formularios de leads",
+    "nl": "zet leadformulieren opnieuw aan",
+    "ro": "activează din nou formularele de lead-uri",
+    "it": "riattiva i moduli lead",
+    "pl": "ponownie włącz formularze leadowe",
+    "pt-BR": "ative os formulários de leads novamente",
+}
+# How each language names lead forms and orders, as its options do.
+LEAD_FORMS = {
+    "en": r"lead form",
+    "de": r"Lead-Formular",
+    "fr": r"formulaires? de lead",
+    "es": r"formularios? de leads",
+    "nl": r"leadformulier",
+    "ro": r"formular(e|ele)? de lead-uri",
+    "it": r"moduli? lead",
+    "pl": r"formularz\w* leadow",
+    "pt-BR": r"formulários? de leads",
+}
+ORDERS = {
+    "en": r"order",
+    "de": r"Bestellung",
+    "fr": r"commande",
+    "es": r"pedido",
+    "nl": r"bestelling",
+    "ro": r"com(enz|and)",
+    "it": r"ordin",
+    "pl": r"zamówie",
+    "pt-BR": r"pedido",
+}
+
+
+def test_the_term_lists_cover_every_language() -> None:
+    """A new language needs its terms, or the repair checks below would skip it."""
+    assert set(OLD_ADVICE) == set(LEAD_FORMS) == set(ORDERS) == SHIPPED_LANGUAGES
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.stem)
+def test_no_repair_says_to_turn_lead_forms_on_again(path: Path) -> None:
+    """The unavailable repairs clear by themselves; the options give nothing new.
+
+    Each language's old wording is checked for, once its term for lead forms is seen to
+    be the one its options use.
+    """
+    language = path.stem
+    texts = _localized(path)
+    label = texts["options.step.lead_forms.data.lead_forms"]
+    assert re.search(LEAD_FORMS[language], label, re.IGNORECASE), label
+    for key, text in texts.items():
+        if key.startswith(ISSUES):
+            assert OLD_ADVICE[language].casefold() not in text.casefold(), key
+    # The old advice named the entry ("the options of {title}"); now only the links are
+    # left, in whatever words a language says it.
+    for problem in UNAVAILABLE:
+        key = f"issues.lead_webhook_url_unavailable_{problem}.description"
+        assert _placeholders(texts[key]) == {"cloud_link", "network_link"}, key
+
+
+def test_english_unavailable_repairs_say_what_happens() -> None:
+    """They go by themselves, and a new URL comes as another repair."""
+    for problem in UNAVAILABLE:
+        text = ENGLISH[f"issues.lead_webhook_url_unavailable_{problem}.description"]
+        assert "goes away by itself" in text
+        assert "a new repair shows you the URL to paste" in text
+        assert "options" not in text
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.stem)
+def test_webhook_repairs_name_orders_with_lead_forms(path: Path) -> None:
+    """A repair of the webhook that names lead forms names orders too: either may be on."""
+    language = path.stem
+    texts = _localized(path)
+    label = texts["options.step.lead_forms.data.orders"]
+    assert re.search(ORDERS[language], label, re.IGNORECASE), label
+    checked = 0
+    for key, text in texts.items():
+        names_lead_forms = re.search(LEAD_FORMS[language], text, re.IGNORECASE)
+        if key.startswith(ISSUES) and names_lead_forms:
+            assert re.search(ORDERS[language], text, re.IGNORECASE), key
+            checked += 1
+    # The texts of the changed URL, the unavailable URL and the unreadable posts.
+    assert checked >= 6
+
+
 def test_checks_catch_what_home_assistant_would_drop() -> None:
     """The placeholder check sees what Home Assistant sees, braces and all."""
     assert _placeholders("Try again in {retry_after} seconds.") == {"retry_after"}

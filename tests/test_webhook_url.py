@@ -1,4 +1,4 @@
-"""Tests for the URL of the lead form webhook: which one, following it, repair issues."""
+"""Tests for the URL of the Flipsnack webhook: which one, following it, repair issues."""
 
 import asyncio
 from datetime import timedelta
@@ -137,12 +137,70 @@ async def test_no_usable_url_raises_an_issue(
         "cloud_link": "https://www.nabucasa.com/",
     }
     assert _our_issues(issue_registry) == {UNAVAILABLE}
-    assert "has no HTTPS URL on the internet" in _our_messages(caplog)
+    assert (
+        "The Flipsnack webhook of Flipsnack …7832 can no longer be reached: Home"
+        " Assistant has no HTTPS URL on the internet"
+    ) in _our_messages(caplog)
 
     # An HTTPS external URL resolves it, and so does the URL the user knows: no new issue.
     await _set_external_url(hass, EXTERNAL_URL)
     assert _our_issues(issue_registry) == set()
-    assert "has a URL again" in _our_messages(caplog)
+    assert "The Flipsnack webhook of Flipsnack …7832 has a URL again" in _our_messages(
+        caplog
+    )
+    # The webhook carries orders too: the log names it after Flipsnack, not lead forms.
+    assert "lead form" not in _our_messages(caplog)
+
+
+@pytest.mark.parametrize(
+    ("config_entry", "comes_back"),
+    [
+        pytest.param(
+            "lead_forms_config_entry", "external", id="lead_forms-external_url"
+        ),
+        pytest.param("orders_config_entry", "external", id="orders-external_url"),
+        pytest.param("orders_config_entry", "cloud", id="orders-home_assistant_cloud"),
+    ],
+)
+@pytest.mark.usefixtures("flipsnack")
+async def test_unavailable_issue_clears_by_itself_and_the_new_url_comes_as_a_repair(
+    hass: HomeAssistant,
+    issue_registry: ir.IssueRegistry,
+    request: pytest.FixtureRequest,
+    subscribed: dict[str, Any],
+    config_entry: str,
+    comes_back: str,
+) -> None:
+    """What the unavailable repair promises: nothing to turn on again in the options.
+
+    Once Home Assistant has an HTTPS internet URL or Home Assistant Cloud, the repair goes
+    by itself; a URL other than the one pasted comes as the fixable repair that shows it.
+    """
+    entry: MockConfigEntry = request.getfixturevalue(config_entry)
+    subscribed["active"].return_value = False
+    hass.config.external_url = None
+    await setup_integration(hass, entry)
+    assert _our_issues(issue_registry) == {UNAVAILABLE}
+
+    if comes_back == "external":
+        await _set_external_url(hass, NEW_EXTERNAL_URL)
+        new_url = NEW_WEBHOOK_URL
+    else:
+        subscribed["active"].return_value = True
+        async_mock_cloud_connection_status(hass, connected=True)
+        await hass.async_block_till_done()
+        new_url = CLOUDHOOK_URL
+
+    assert _our_issues(issue_registry) == {CHANGED}
+    issue = _issue(issue_registry, CHANGED)
+    assert issue.is_fixable
+    assert issue.translation_key == "lead_webhook_url_changed"
+    assert issue.translation_placeholders == {
+        "title": "Flipsnack …7832",
+        "webhook_url": new_url,
+    }
+    # Only submitting that repair records the new URL as pasted.
+    assert entry.data[CONF_WEBHOOK_URL] == WEBHOOK_URL
 
 
 async def test_changed_external_url_raises_an_issue_until_acknowledged(
@@ -167,6 +225,9 @@ async def test_changed_external_url_raises_an_issue_until_acknowledged(
     assert issue.data == {"entry_id": ENTRY_ID}
     assert _our_issues(issue_registry) == {CHANGED}
     assert _our_messages(caplog).count("paste the new one into Flipsnack") == 1
+    assert "The URL of the Flipsnack webhook of Flipsnack …7832 changed" in (
+        _our_messages(caplog)
+    )
     # The URL is a secret: the log says where to find it, never what it is.
     assert NEW_EXTERNAL_URL not in _our_messages(caplog)
 
@@ -303,7 +364,7 @@ async def test_cloudhook_failure_is_retried(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert subscribed["get_cloudhook"].await_count == 2
-    assert _our_messages(caplog).count("could not give the lead form webhook") == 1
+    assert _our_messages(caplog).count("could not give the Flipsnack webhook") == 1
 
     subscribed["get_cloudhook"].side_effect = None
     freezer.tick(timedelta(seconds=CLOUDHOOK_RETRY_DELAY))

@@ -62,23 +62,23 @@ def async_demo_mode(hass: HomeAssistant) -> bool:
     """Return whether the integration runs next to the demo, read once per run.
 
     Demo mode needs FLIPSNACK_DEMO=1 and FLIPSNACK_API_URL both: against Flipsnack's own
-    API, what it relaxes (the lead form webhook's HTTPS rule) is what Flipsnack needs.
+    API, what it relaxes (the Flipsnack webhook's HTTPS rule) is what Flipsnack needs.
     """
     if (demo := hass.data.get(_DEMO_MODE)) is None:
         demo = os.environ.get(DEMO_ENV, "").strip() == "1"
         if demo and _async_api_url(hass) == DEFAULT_BASE_URL:
             LOGGER.warning(
                 "%s is set but %s is not; demo mode stays off, because Flipsnack itself"
-                " only posts lead forms to HTTPS URLs",
+                " only posts lead forms and orders to HTTPS URLs",
                 DEMO_ENV,
                 API_URL_ENV,
             )
             demo = False
         elif demo:
             LOGGER.warning(
-                "%s is set: the Flipsnack integration runs in demo mode, and its lead"
-                " form webhook may use Home Assistant's plain-HTTP local URL. This is"
-                " meant for development only",
+                "%s is set: the Flipsnack integration runs in demo mode, and its webhook"
+                " may use Home Assistant's plain-HTTP local URL. This is meant for"
+                " development only",
                 DEMO_ENV,
             )
         hass.data[_DEMO_MODE] = demo

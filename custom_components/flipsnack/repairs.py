@@ -1,4 +1,4 @@
-"""Repair flow that shows the new lead form URL and records that the user has seen it."""
+"""Repair flow that shows the new webhook URL and records that the user has seen it."""
 
 from typing import Any
 

@@ -83,8 +83,9 @@ class PostIgnoredError(Exception):
         self.reason = reason
 
 
-# Posts dropped because they could not be read as lead forms at all: the user is told
-# through a repair issue. Orders and Flipsnack's retries are ignored as expected.
+# Posts dropped because they could not be read at all, before their type (lead form or
+# order) is known: the user is told through a repair issue. What the options turn off and
+# Flipsnack's retries are ignored as expected.
 UNREADABLE_REASONS: Final = (
     "invalid_json",
     "not_object",

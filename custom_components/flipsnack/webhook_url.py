@@ -4,9 +4,9 @@ Flipsnack posts to one HTTPS URL, which the user pastes into Flipsnack (Workspac
 Integrations > Webhooks); there is no API to set it. So Home Assistant can only follow its
 own URL (Home Assistant Cloud or the external URL) and tell the user, through a repair
 issue, when the URL they pasted no longer works. Only in the developers' demo mode
-(environment.py), where the demo posts the leads rather than Flipsnack, may the URL be Home
-Assistant's plain-HTTP local one. The URL is a secret (Flipsnack cannot authenticate its
-posts), so it never goes into a log message or diagnostics.
+(environment.py), where the demo posts the leads and orders rather than Flipsnack, may the
+URL be Home Assistant's plain-HTTP local one. The URL is a secret (Flipsnack cannot
+authenticate its posts), so it never goes into a log message or diagnostics.
 """
 
 import asyncio
@@ -72,7 +72,7 @@ class WebhookUrl:
 
 @callback
 def async_ensure_webhook_id(hass: HomeAssistant, entry: ConfigEntry) -> str:
-    """Return the entry's webhook id, made the first time lead forms are turned on.
+    """Return the entry's webhook id, made the first time lead forms or orders are on.
 
     The id is part of the URL pasted into Flipsnack, so it never changes afterwards.
     """
@@ -240,7 +240,7 @@ class WebhookUrlWatcher:
     @callback
     def _async_schedule_url_update(self) -> None:
         self.entry.async_create_task(
-            self.hass, self.async_update_url(), "update the Flipsnack lead webhook URL"
+            self.hass, self.async_update_url(), "update the Flipsnack webhook URL"
         )
 
     async def async_update_url(self) -> None:
@@ -260,7 +260,7 @@ class WebhookUrlWatcher:
             self._async_wait_for_cloud(url.problem)
             return
         if self.url is not None and self.url.problem and not url.problem:
-            LOGGER.info("The lead form webhook of %s has a URL again", self._title)
+            LOGGER.info("The Flipsnack webhook of %s has a URL again", self._title)
         self._logged.discard("cloudhook")
         self.url = url
         self._async_update_issues()
@@ -271,7 +271,7 @@ class WebhookUrlWatcher:
         self._log_once(
             "cloudhook",
             logging.INFO,
-            "Home Assistant Cloud could not give the lead form webhook of %s a URL yet;"
+            "Home Assistant Cloud could not give the Flipsnack webhook of %s a URL yet;"
             " trying again",
         )
         # A connection to the cloud brings a signal of its own; a failed request does not.
@@ -295,8 +295,8 @@ class WebhookUrlWatcher:
             self._log_once(
                 "no_url",
                 logging.WARNING,
-                "Flipsnack can no longer reach the lead form webhook of %s: Home"
-                " Assistant has no HTTPS URL on the internet. See Settings > Repairs",
+                "The Flipsnack webhook of %s can no longer be reached: Home Assistant"
+                " has no HTTPS URL on the internet. See Settings > Repairs",
             )
             ir.async_delete_issue(self.hass, DOMAIN, changed_id)
             ir.async_create_issue(
@@ -324,7 +324,7 @@ class WebhookUrlWatcher:
             # Another new URL: show it even if the user ignored the previous one.
             ir.async_delete_issue(self.hass, DOMAIN, changed_id)
         LOGGER.warning(
-            "The URL of the lead form webhook of %s changed; paste the new one into"
+            "The URL of the Flipsnack webhook of %s changed; paste the new one into"
             " Flipsnack. See Settings > Repairs",
             self._title,
         )
