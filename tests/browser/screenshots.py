@@ -182,7 +182,10 @@ def history(page: Page, sandbox: Sandbox, out: Path) -> None:
     save(page, out / "dashboard.png")
 
     graphs = readme_yaml(
-        "### Dashboard example: daily views of a flipbook", entry["entry_id"], hashes[0]
+        "## Dashboard example: daily views of a flipbook",
+        entry["entry_id"],
+        hashes[0],
+        page="docs/history.md",
     )
     create_dashboard(
         page,

@@ -187,13 +187,16 @@ def expect_state(row: Locator, name: str, shown: str) -> None:
     expect(row).to_match_aria_snapshot(f"- text: {json.dumps(f'{name} {shown}')}")
 
 
-def readme_yaml(heading: str, entry_id: str, flipbook_hash: str = "") -> dict[str, Any]:
-    """Return the first YAML example under a README heading, with this entry's ids.
+def readme_yaml(
+    heading: str, entry_id: str, flipbook_hash: str = "", page: str = "README.md"
+) -> dict[str, Any]:
+    """Return the first YAML example under a heading of the README or a docs page.
 
-    The README's statistic ids hold an example entry's id and flipbook hash, which a
-    reader replaces with their own, as this does.
+    page is the file's path in the repository, such as "docs/history.md". The examples'
+    statistic ids hold an example entry's id and flipbook hash, which a reader replaces
+    with their own, as this does.
     """
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / page).read_text(encoding="utf-8")
     section = readme.split(f"\n{heading}\n", 1)[1]
     block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     block = block.replace(README_ENTRY, entry_id.lower())
