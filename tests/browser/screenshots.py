@@ -15,7 +15,7 @@ import shutil
 import sys
 
 from PIL import Image
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import FloatRect, Locator, Page, expect, sync_playwright
 
 from scripts.check_history import turn_on_history, wait_for_complete_import
 from scripts.harness import (
@@ -48,6 +48,8 @@ from tests.browser.ui import (
 IMAGES = ROOT / "docs" / "images"
 WORKDIR = ROOT / "browser-artifacts" / "screenshots"
 MAX_BYTES = 200_000
+# Pixels of the page kept around the cards, so that their shadows are not cut off.
+MARGIN = 12
 # The flipbook whose device the README shows: the demo's most read one.
 FLIPBOOK = "Spring/Summer Catalogue 2026"
 # The flipbooks whose history the README's graphs show, the first by itself.
@@ -61,17 +63,17 @@ class PictureTooLargeError(Exception):
     """A picture is larger than the README allows."""
 
 
-def save(page: Page, path: Path, element: Locator | None = None) -> None:
-    """Save the window, or one element of it, as a PNG compressed as far as it goes.
+def save(page: Page, path: Path, *cards: Locator, margin: int = MARGIN) -> None:
+    """Save the part of the window the cards cover, as a PNG compressed as far as it goes.
+
+    A picture of the cards alone leaves out the sidebar, the top bar and the empty rest of
+    the page, which would only shrink the cards in the README.
 
     Raises:
         PictureTooLargeError: The picture is larger than the README allows.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    if element is None:
-        page.screenshot(path=path, animations="disabled")
-    else:
-        element.screenshot(path=path, animations="disabled")
+    page.screenshot(path=path, animations="disabled", clip=covering(cards, margin))
     with Image.open(path) as image:
         image.load()
     image.save(path, optimize=True)
@@ -80,6 +82,27 @@ def save(page: Page, path: Path, element: Locator | None = None) -> None:
         raise PictureTooLargeError(f"{path} is {size:,} bytes, more than {MAX_BYTES:,}")
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     print(f"screenshots: {shown} ({size // 1000} kB)")  # noqa: T201
+
+
+def covering(cards: tuple[Locator, ...], margin: int) -> FloatRect:
+    """Return the rectangle around every element the locators match, with a margin."""
+    boxes = [
+        box
+        for locator in cards
+        for element in locator.all()
+        if (box := element.bounding_box()) is not None
+    ]
+    if not boxes:
+        raise HarnessError("none of the cards to take a picture of is on the page")
+    left = max(min(box["x"] for box in boxes) - margin, 0)
+    top = max(min(box["y"] for box in boxes) - margin, 0)
+    right = min(
+        max(box["x"] + box["width"] for box in boxes) + margin, VIEWPORT["width"]
+    )
+    bottom = min(
+        max(box["y"] + box["height"] for box in boxes) + margin, VIEWPORT["height"]
+    )
+    return {"x": left, "y": top, "width": right - left, "height": bottom - top}
 
 
 def hide_core_notices(page: Page) -> None:
@@ -101,9 +124,17 @@ def hide_core_notices(page: Page) -> None:
             )
 
 
-def dialog_box(page: Page) -> Locator:
-    """Return the visible box of the open dialog, without the dimmed page around it."""
-    return page.get_by_role("dialog")
+def save_dialog(page: Page, path: Path) -> None:
+    """Save the visible box of the open dialog, without the dimmed page around it."""
+    save(page, path, page.get_by_role("dialog"), margin=0)
+
+
+def device_cards(page: Page) -> tuple[Locator, ...]:
+    """Return the device page's service info and entity cards, not Related or Activity."""
+    return (
+        page.locator("ha-device-info-card"),
+        page.locator("ha-device-entities-card"),
+    )
 
 
 def add_integration(page: Page, sandbox: Sandbox, out: Path) -> None:
@@ -116,7 +147,7 @@ def add_integration(page: Page, sandbox: Sandbox, out: Path) -> None:
     dialog.get_by_role("button", name="Show password").first.click()
     # No hover or focus marks: the pointer on the title, away from the fields.
     dialog.get_by_text("Connect your Flipsnack account").click()
-    save(page, out / "add-integration-error.png", dialog_box(page))
+    save_dialog(page, out / "add-integration-error.png")
     submit_credentials(dialog, account["api_key"], account["api_secret"])
     dialog.get_by_role("button", name="Skip and finish").click()
     expect(dialog).to_be_hidden()
@@ -127,14 +158,14 @@ def device(page: Page, sandbox: Sandbox, out: Path) -> None:
     sandbox.wait_for_values((ACCOUNT_VIEWS,), "the account's sensors")
     open_device(page, ACCOUNT_DEVICE)
     expect(entity_row(page, "Time spent")).to_be_visible()
-    save(page, out / "device.png")
+    save(page, out / "device.png", *device_cards(page))
 
 
 def flipbooks(page: Page, sandbox: Sandbox, out: Path) -> None:
     """The flipbook options, and the device of one flipbook."""
     dialog = open_options(page, "Flipbooks with their own statistics")
     dialog.get_by_role("radio", name="All published flipbooks").click()
-    save(page, out / "flipbook-options.png", dialog_box(page))
+    save_dialog(page, out / "flipbook-options.png")
     dialog.get_by_role("button", name="Submit").click()
     dialog.get_by_role("button", name="Finish").click()
 
@@ -144,7 +175,7 @@ def flipbooks(page: Page, sandbox: Sandbox, out: Path) -> None:
     sandbox.refresh_until_values((time_spent,), "the flipbook's figures")
     open_device(page, FLIPBOOK)
     expect(entity_row(page, "Time spent")).to_be_visible()
-    save(page, out / "flipbook-device.png")
+    save(page, out / "flipbook-device.png", *device_cards(page))
 
 
 def lead_forms(page: Page, sandbox: Sandbox, out: Path) -> None:
@@ -155,7 +186,7 @@ def lead_forms(page: Page, sandbox: Sandbox, out: Path) -> None:
     dialog.locator("ha-switch").first.click()
     dialog.get_by_role("button", name="Submit").click()
     expect(dialog.get_by_text(f"{EXTERNAL_URL}/api/webhook/")).to_be_visible()
-    save(page, out / "lead-forms-url.png", dialog_box(page))
+    save_dialog(page, out / "lead-forms-url.png")
     dialog.get_by_role("button", name="Submit").click()
     dialog.get_by_role("button", name="Finish").click()
     expect(dialog).to_be_hidden()
@@ -179,7 +210,7 @@ def history(page: Page, sandbox: Sandbox, out: Path) -> None:
     statistics_graph_bars(page, 30)
     # The chart draws its bars a moment after its data arrives.
     page.wait_for_timeout(2000)
-    save(page, out / "dashboard.png")
+    save(page, out / "dashboard.png", page.locator("hui-view ha-card"))
 
     graphs = readme_yaml(
         "## Dashboard example: daily views of a flipbook",
