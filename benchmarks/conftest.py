@@ -9,7 +9,9 @@ import pytest
 # The fake Flipsnack API and the integration pointed at it, as the tests have them.
 # Imported rather than named in pytest_plugins, which pytest refuses in this conftest
 # when it collects from the repository's root.
+from custom_components.flipsnack.api.client import PAGE_SIZE
 from tests.conftest import fake_flipsnack, flipsnack  # noqa: F401
+from tests.fake_flipsnack import FakeFlipsnack
 
 from . import (
     BUDGET_RESULTS,
@@ -31,6 +33,16 @@ from . import (
     Stepping,
     StoreResult,
 )
+
+
+@pytest.fixture(autouse=True)
+def full_list_pages(fake_flipsnack: FakeFlipsnack) -> None:  # noqa: F811
+    """Answer as many flipbooks a listing call as the integration asks for.
+
+    The tests' fake answers fewer, to exercise the paging; the figures the docs quote
+    are of a Flipsnack that honours the integration's page size.
+    """
+    fake_flipsnack.list_page_cap = PAGE_SIZE
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -137,7 +149,8 @@ def _print_scale(
         reporter.write_line(
             f"{hours:.2f} simulated hours from async_setup on, stepped with"
             f" {results[0].stepping}. Calls as the fake answered them, at simulated"
-            " time; setup calls until the first listing was in."
+            f" time, {PAGE_SIZE} flipbooks a listing call; setup calls until the first"
+            " listing was in."
         )
         _table(
             reporter,

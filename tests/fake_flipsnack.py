@@ -27,9 +27,9 @@ DEFAULT_STATS: Mapping[str, int] = {
 REQUESTS_PER_SECOND = 5
 REQUESTS_PER_MINUTE = 60
 
-# collection.getList answers at most this many flipbooks per call, fewer than the
-# client asks for, so that the client's paging is exercised. Flipsnack's own cap
-# is not documented.
+# collection.getList answers at most this many flipbooks per call by default, fewer
+# than the client asks for, so that the client's paging is exercised. Flipsnack's own
+# cap is not documented: `list_page_cap` sets another.
 LIST_PAGE_CAP = 50
 
 FLIPBOOK_STATUSES = ("public", "unlisted", "editable")
@@ -261,6 +261,8 @@ class FakeFlipsnack:
             checks, as in maintenance; the other actions answer normally.
         stats_errors: By flipbook hash: the error collection.getStats answers for
             it, such as code 43 or 46, while collection.getList still lists it.
+        list_page_cap: The most flipbooks collection.getList answers a call;
+            Flipsnack does not document its own, so it may be fewer than asked for.
         clock: The time source of the rate limits; tests may replace it.
         actions: The handler of each action; tests may wrap or replace them.
     """
@@ -275,6 +277,7 @@ class FakeFlipsnack:
         self.envelope_override: Any = None
         self.http_status = 200
         self.list_fault: ListFault | None = None
+        self.list_page_cap = LIST_PAGE_CAP
         self.end_date_inclusive = True
         self.action_errors: dict[str, FakeApiError] = {}
         self.stats_errors: dict[str, FakeApiError] = {}
@@ -524,13 +527,13 @@ class FakeFlipsnack:
         """Answer `collection.getList` with one page of the account's flipbooks.
 
         `from` is the 0-based index of the first flipbook to answer and `to` the
-        index after the last one; they default to 0 and `from` + LIST_PAGE_CAP, and
-        at most LIST_PAGE_CAP flipbooks are answered. `collectionCount` counts every
+        index after the last one; they default to 0 and `from` + list_page_cap, and
+        at most list_page_cap flipbooks are answered. `collectionCount` counts every
         flipbook. The integration sends no filter, so the fake knows none.
         """
         flipbooks = list(account.flipbooks.values())
         first = _read_index(params, "from", 0)
-        end = _read_index(params, "to", first + LIST_PAGE_CAP)
+        end = _read_index(params, "to", first + self.list_page_cap)
         if end < first:
             raise FakeApiError(40, "Bad request")
         if self.list_fault is ListFault.REPEAT_FIRST_PAGE:
@@ -538,7 +541,7 @@ class FakeFlipsnack:
             first = 0
         elif self.list_fault is ListFault.STOP_SHORT and first > 0:
             end = first
-        end = min(end, first + LIST_PAGE_CAP)
+        end = min(end, first + self.list_page_cap)
         return {
             "collectionCount": len(flipbooks),
             "collections": [book.list_entry() for book in flipbooks[first:end]],

@@ -34,7 +34,7 @@ from custom_components.flipsnack.api import (
     UserStats,
     client as client_module,
 )
-from tests import add_book_with_days, fake_flipsnack as fake_module
+from tests import add_book_with_days
 from tests.const import API_KEY, API_SECRET
 from tests.fake_flipsnack import (
     FakeApiError,
@@ -668,10 +668,9 @@ async def test_collections_reads_every_page(
 async def test_collections_takes_full_pages(
     fake_flipsnack: FakeFlipsnack,
     client: FlipsnackClient,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A server that answers 100 a call is asked for 100 a call."""
-    monkeypatch.setattr(fake_module, "LIST_PAGE_CAP", 1000)
+    fake_flipsnack.list_page_cap = 1000
     books = fake_flipsnack.add_flipbooks(API_KEY, 150)
 
     assert await client.collections() == [_as_flipbook(book) for book in books]
@@ -805,7 +804,7 @@ async def test_collections_gives_up_after_max_pages(
     """A listing that needs more than MAX_LIST_PAGES calls is an error."""
     assert client_module.MAX_LIST_PAGES == 1000
     monkeypatch.setattr(client_module, "MAX_LIST_PAGES", 3)
-    monkeypatch.setattr(fake_module, "LIST_PAGE_CAP", 2)
+    fake_flipsnack.list_page_cap = 2
     fake_flipsnack.add_flipbooks(API_KEY, 7)
 
     error = await fails_with(

@@ -130,9 +130,17 @@ def save_dialog(page: Page, path: Path) -> None:
 
 
 def device_cards(page: Page) -> tuple[Locator, ...]:
-    """Return the device page's service info and entity cards, not Related or Activity."""
+    """Return the device page's service info, Related and entity cards, not Activity.
+
+    Related is in, since it sits below the service info, where a picture of the cards
+    beside it would cut it in half.
+    """
+    related = page.locator("ha-card").filter(
+        has=page.get_by_text("Related", exact=True)
+    )
     return (
         page.locator("ha-device-info-card"),
+        related,
         page.locator("ha-device-entities-card"),
     )
 
