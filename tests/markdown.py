@@ -11,7 +11,7 @@ FENCE = re.compile(r"^```(\S*)\s*$")
 PICTURE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 # A link or a picture: [text](target) or ![description](target).
 LINK = re.compile(r"(!?)\[[^\]]*\]\(([^)\s]+)\)")
-BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+BOLD = re.compile(r"\*\*([^*]+)\*\*")
 
 
 def blocks_and_lines(markdown: str) -> list[tuple[str, str | None]]:
@@ -74,8 +74,8 @@ def prose(markdown: str) -> str:
 
 
 def bold(markdown: str) -> list[str]:
-    """Return the bold texts (**…**) outside code, in order."""
-    return BOLD.findall(prose(markdown))
+    """Return the bold texts (**…**) outside code, in order, each in one line."""
+    return BOLD.findall(" ".join(prose(markdown).split()))
 
 
 def anchors(markdown: str) -> set[str]:
