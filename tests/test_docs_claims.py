@@ -34,7 +34,7 @@ from custom_components.flipsnack.history import (
 from custom_components.flipsnack.history_plan import POLLING_CALLS_PER_MINUTE
 from custom_components.flipsnack.history_store import FINAL_AGE
 from custom_components.flipsnack.history_summary import WEEK_DAYS
-from custom_components.flipsnack.order_book import ORDER_RETRY_WINDOW
+from custom_components.flipsnack.order_book import MAX_RECENT_ORDERS, ORDER_RETRY_WINDOW
 from custom_components.flipsnack.scheduler import (
     CALLS_PER_MINUTE,
     CALLS_PER_SECOND,
@@ -273,6 +273,9 @@ def test_orders_are_remembered_for_a_day() -> None:
     text = _text("docs/orders.md")
     assert "the digests of the last day's order ids" in text
     assert "arrived within the last day" in text
+    assert stated("docs/orders.md", "(the last {} orders, if a day brings more)") == [
+        (MAX_RECENT_ORDERS,)
+    ]
 
 
 def test_tracking_costs_are_the_cycle_of_the_code() -> None:

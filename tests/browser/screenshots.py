@@ -63,17 +63,26 @@ class PictureTooLargeError(Exception):
     """A picture is larger than the README allows."""
 
 
-def save(page: Page, path: Path, *cards: Locator, margin: int = MARGIN) -> None:
+def save(
+    page: Page,
+    path: Path,
+    *cards: Locator,
+    margin: int = MARGIN,
+    beside: Locator | None = None,
+) -> None:
     """Save the part of the window the cards cover, as a PNG compressed as far as it goes.
 
     A picture of the cards alone leaves out the sidebar, the top bar and the empty rest of
-    the page, which would only shrink the cards in the README.
+    the page, which would only shrink the cards in the README. Elements `beside` matches
+    that the picture would cut off below, such as a card under a shown one, are taken in
+    whole.
 
     Raises:
         PictureTooLargeError: The picture is larger than the README allows.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=path, animations="disabled", clip=covering(cards, margin))
+    clip = covering(cards, margin, beside)
+    page.screenshot(path=path, animations="disabled", clip=clip)
     with Image.open(path) as image:
         image.load()
     image.save(path, optimize=True)
@@ -84,16 +93,24 @@ def save(page: Page, path: Path, *cards: Locator, margin: int = MARGIN) -> None:
     print(f"screenshots: {shown} ({size // 1000} kB)")  # noqa: T201
 
 
-def covering(cards: tuple[Locator, ...], margin: int) -> FloatRect:
+def covering(
+    cards: tuple[Locator, ...], margin: int, beside: Locator | None
+) -> FloatRect:
     """Return the rectangle around every element the locators match, with a margin."""
-    boxes = [
-        box
-        for locator in cards
-        for element in locator.all()
-        if (box := element.bounding_box()) is not None
-    ]
+    boxes = boxes_of(cards)
     if not boxes:
         raise HarnessError("none of the cards to take a picture of is on the page")
+    if beside is not None:
+        left = min(box["x"] for box in boxes)
+        right = max(box["x"] + box["width"] for box in boxes)
+        bottom = max(box["y"] + box["height"] for box in boxes)
+        boxes += [
+            box
+            for box in boxes_of((beside,))
+            if box["x"] >= left
+            and box["x"] + box["width"] <= right
+            and box["y"] < bottom
+        ]
     left = max(min(box["x"] for box in boxes) - margin, 0)
     top = max(min(box["y"] for box in boxes) - margin, 0)
     right = min(
@@ -103,6 +120,16 @@ def covering(cards: tuple[Locator, ...], margin: int) -> FloatRect:
         max(box["y"] + box["height"] for box in boxes) + margin, VIEWPORT["height"]
     )
     return {"x": left, "y": top, "width": right - left, "height": bottom - top}
+
+
+def boxes_of(locators: tuple[Locator, ...]) -> list[FloatRect]:
+    """Return where each visible element the locators match is on the page."""
+    return [
+        box
+        for locator in locators
+        for element in locator.all()
+        if (box := element.bounding_box()) is not None
+    ]
 
 
 def hide_core_notices(page: Page) -> None:
@@ -129,19 +156,17 @@ def save_dialog(page: Page, path: Path) -> None:
     save(page, path, page.get_by_role("dialog"), margin=0)
 
 
-def device_cards(page: Page) -> tuple[Locator, ...]:
-    """Return the device page's service info, Related and entity cards, not Activity.
+def save_device(page: Page, path: Path) -> None:
+    """Save the device page's service info and entity cards, and Related below them.
 
-    Related is in, since it sits below the service info, where a picture of the cards
-    beside it would cut it in half.
+    Not Activity, which stays empty in the demo.
     """
-    related = page.locator("ha-card").filter(
-        has=page.get_by_text("Related", exact=True)
-    )
-    return (
+    save(
+        page,
+        path,
         page.locator("ha-device-info-card"),
-        related,
         page.locator("ha-device-entities-card"),
+        beside=page.locator("ha-config-device-page ha-card"),
     )
 
 
@@ -166,7 +191,7 @@ def device(page: Page, sandbox: Sandbox, out: Path) -> None:
     sandbox.wait_for_values((ACCOUNT_VIEWS,), "the account's sensors")
     open_device(page, ACCOUNT_DEVICE)
     expect(entity_row(page, "Time spent")).to_be_visible()
-    save(page, out / "device.png", *device_cards(page))
+    save_device(page, out / "device.png")
 
 
 def flipbooks(page: Page, sandbox: Sandbox, out: Path) -> None:
@@ -183,7 +208,7 @@ def flipbooks(page: Page, sandbox: Sandbox, out: Path) -> None:
     sandbox.refresh_until_values((time_spent,), "the flipbook's figures")
     open_device(page, FLIPBOOK)
     expect(entity_row(page, "Time spent")).to_be_visible()
-    save(page, out / "flipbook-device.png", *device_cards(page))
+    save_device(page, out / "flipbook-device.png")
 
 
 def lead_forms(page: Page, sandbox: Sandbox, out: Path) -> None:
