@@ -65,6 +65,18 @@ def _issue(issue_registry: ir.IssueRegistry, issue_id: str) -> ir.IssueEntry:
     return issue
 
 
+def _changed_issue(issue_registry: ir.IssueRegistry, new_url: str) -> ir.IssueEntry:
+    """Return the fixable issue that shows the webhook's new URL, after checking it."""
+    issue = _issue(issue_registry, CHANGED)
+    assert issue.is_fixable
+    assert issue.translation_key == "lead_webhook_url_changed"
+    assert issue.translation_placeholders == {
+        "title": "Flipsnack …7832",
+        "webhook_url": new_url,
+    }
+    return issue
+
+
 def _our_messages(caplog: pytest.LogCaptureFixture, level: int = logging.INFO) -> str:
     """Return what the integration logged at level or above."""
     return "\n".join(
@@ -192,13 +204,7 @@ async def test_unavailable_issue_clears_by_itself_and_the_new_url_comes_as_a_rep
         new_url = CLOUDHOOK_URL
 
     assert _our_issues(issue_registry) == {CHANGED}
-    issue = _issue(issue_registry, CHANGED)
-    assert issue.is_fixable
-    assert issue.translation_key == "lead_webhook_url_changed"
-    assert issue.translation_placeholders == {
-        "title": "Flipsnack …7832",
-        "webhook_url": new_url,
-    }
+    _changed_issue(issue_registry, new_url)
     # Only submitting that repair records the new URL as pasted.
     assert entry.data[CONF_WEBHOOK_URL] == WEBHOOK_URL
 
@@ -215,13 +221,7 @@ async def test_changed_external_url_raises_an_issue_until_acknowledged(
     assert _url_watcher(init_lead_forms).url == WebhookUrl(
         UrlKind.EXTERNAL, NEW_WEBHOOK_URL
     )
-    issue = _issue(issue_registry, CHANGED)
-    assert issue.is_fixable
-    assert issue.translation_key == "lead_webhook_url_changed"
-    assert issue.translation_placeholders == {
-        "title": "Flipsnack …7832",
-        "webhook_url": NEW_WEBHOOK_URL,
-    }
+    issue = _changed_issue(issue_registry, NEW_WEBHOOK_URL)
     assert issue.data == {"entry_id": ENTRY_ID}
     assert _our_issues(issue_registry) == {CHANGED}
     assert _our_messages(caplog).count("paste the new one into Flipsnack") == 1
