@@ -279,8 +279,8 @@ def test_readme_is_short() -> None:
 
     At most about 15 kB of text; the absolute URLs HACS needs come on top.
     """
-    links = re.findall(r"\]\((https://[^)]+)\)", README)
-    assert len(README.encode()) - sum(len(link.encode()) for link in links) < 15_000
+    urls = [target for _, target in links(README) if target.startswith("https://")]
+    assert len(README.encode()) - sum(len(url.encode()) for url in urls) < 15_000
 
 
 def test_development_section_starts_with_develop_and_test() -> None:

@@ -101,9 +101,7 @@ def covering(
     if not boxes:
         raise HarnessError("none of the cards to take a picture of is on the page")
     if beside is not None:
-        left = min(box["x"] for box in boxes)
-        right = max(box["x"] + box["width"] for box in boxes)
-        bottom = max(box["y"] + box["height"] for box in boxes)
+        left, _, right, bottom = bounds(boxes)
         boxes += [
             box
             for box in boxes_of((beside,))
@@ -111,15 +109,21 @@ def covering(
             and box["x"] + box["width"] <= right
             and box["y"] < bottom
         ]
-    left = max(min(box["x"] for box in boxes) - margin, 0)
-    top = max(min(box["y"] for box in boxes) - margin, 0)
-    right = min(
-        max(box["x"] + box["width"] for box in boxes) + margin, VIEWPORT["width"]
-    )
-    bottom = min(
-        max(box["y"] + box["height"] for box in boxes) + margin, VIEWPORT["height"]
-    )
+    left, top, right, bottom = bounds(boxes)
+    left, top = max(left - margin, 0), max(top - margin, 0)
+    right = min(right + margin, VIEWPORT["width"])
+    bottom = min(bottom + margin, VIEWPORT["height"])
     return {"x": left, "y": top, "width": right - left, "height": bottom - top}
+
+
+def bounds(boxes: list[FloatRect]) -> tuple[float, float, float, float]:
+    """Return the left, top, right and bottom edges of the boxes together."""
+    return (
+        min(box["x"] for box in boxes),
+        min(box["y"] for box in boxes),
+        max(box["x"] + box["width"] for box in boxes),
+        max(box["y"] + box["height"] for box in boxes),
+    )
 
 
 def boxes_of(locators: tuple[Locator, ...]) -> list[FloatRect]:

@@ -18,6 +18,7 @@ from playwright.sync_api import Error as PlaywrightError, Locator, Page, expect
 import yaml
 
 from scripts.harness import PASSWORD, ROOT, USERNAME, Sandbox
+from tests.markdown import code_blocks, section
 
 # A laptop's window: the pictures stay readable in the README and small on disk.
 VIEWPORT = {"width": 1280, "height": 800}
@@ -196,9 +197,8 @@ def readme_yaml(
     statistic ids hold an example entry's id and flipbook hash, which a reader replaces
     with their own, as this does.
     """
-    readme = (ROOT / page).read_text(encoding="utf-8")
-    section = readme.split(f"\n{heading}\n", 1)[1]
-    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    markdown = (ROOT / page).read_text(encoding="utf-8")
+    block = code_blocks(section(markdown, heading), "yaml")[0]
     block = block.replace(README_ENTRY, entry_id.lower())
     if flipbook_hash:
         block = block.replace(README_FLIPBOOK, flipbook_hash.lower())
